@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ustrack",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ustrack", targets: ["ustrack"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "EventStore", dependencies: ["Postgres"]),
+        // db/*.sql is the only copy of the schema; the plugin compiles it into this module.
+        .target(
+            name: "Migrations",
+            dependencies: ["Postgres"],
+            plugins: ["EmbedMigrations"]
+        ),
+        .executableTarget(name: "embed-sql"),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-sql"]),
+        .target(name: "Tracker"),
+        .executableTarget(
+            name: "ustrack",
+            dependencies: [
+                "Postgres", "EventStore", "Migrations", "Tracker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "ustrack-bench",
+            dependencies: ["Postgres", "EventStore", "Migrations"],
+            path: "Benchmarks/ustrack-bench"
+        ),
+        .target(name: "TestSupport", dependencies: ["Postgres", "Migrations"], path: "Tests/TestSupport"),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"]),
+        .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ustrack"]),
+    ]
+)

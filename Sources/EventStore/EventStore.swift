@@ -1,0 +1,148 @@
+import Foundation
+import Postgres
+
+/// The event log on one connection: appends, stream reads, gap-safe reads of all events and
+/// checkpoints. Calls run on the caller's transaction when there is one.
+public final class EventStore {
+    public let connection: Connection
+    private var appendStatement: PreparedStatement?
+
+    /// The NOTIFY channel appends signal; a wake-up only, never the source of truth.
+    public static let channel = "ustrack_events"
+
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// Appends a batch of events to one stream, atomically, if the stream is at `expected`.
+    /// A command id or event ids stored before return the original positions instead.
+    @discardableResult
+    public func append(
+        to stream: String, expected: ExpectedVersion = .any, events: [NewEvent], commandId: UUID? = nil
+    ) throws -> AppendResult {
+        guard !events.isEmpty else { throw EventStoreError.invalidAppend("an append needs at least one event") }
+        let statement = try appendStatement ?? connection.prepare("ustrack_append", """
+            SELECT event_id, version, position, duplicate
+            FROM store.append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::integer[], $8::uuid)
+            """)
+        appendStatement = statement
+        let encoder = JSONEncoder()
+        let metadata = try events.map { String(decoding: try encoder.encode($0.metadata), as: UTF8.self) }
+        do {
+            let result = try connection.execute(statement, [
+                stream, expected.sqlValue,
+                events.map(\.id), events.map(\.type), events.map(\.data), metadata,
+                events.map(\.schemaVersion), commandId,
+            ])
+            let appended = (0..<result.rowCount).map { row in
+                AppendedEvent(id: result.uuid(row, 0)!, version: result.int64(row, 1)!, position: result.int64(row, 2)!)
+            }
+            return AppendResult(events: appended, wasDuplicate: result.bool(0, 3) ?? false)
+        } catch let error as PostgresError {
+            throw Self.translate(error, stream: stream, expected: expected)
+        }
+    }
+
+    /// Appends many events to many streams through COPY: each stream continues from its
+    /// current version. All or nothing. Returns how many events were stored.
+    @discardableResult
+    public func appendBulk<Events: Sequence>(_ events: Events) throws -> Int
+    where Events.Element == (stream: String, event: NewEvent) {
+        let batch = UUID()
+        let encoder = JSONEncoder()
+        return try connection.transaction {
+            var ordinal = 0
+            try connection.copyIn("""
+                COPY store.staged_events (batch, ord, stream, event_id, type, schema_version, data, metadata)
+                FROM STDIN
+                """) { writer in
+                for (stream, event) in events {
+                    ordinal += 1
+                    try writer.writeRow([
+                        batch.postgresText, String(ordinal), stream, event.id.postgresText, event.type,
+                        String(event.schemaVersion), event.data,
+                        String(decoding: try encoder.encode(event.metadata), as: UTF8.self),
+                    ])
+                }
+            }
+            return Int(try connection.execute("SELECT store.append_staged($1)", batch).int64(0, 0) ?? 0)
+        }
+    }
+
+    /// The stream's current version; 0 when it does not exist.
+    public func version(of stream: String) throws -> Int64 {
+        try connection.execute("SELECT version FROM store.streams WHERE name = $1", stream).int64(0, 0) ?? 0
+    }
+
+    /// The events of one stream in version order, from `version` on, up to `throughVersion`
+    /// and only those recorded by `recordedBy` when given.
+    public func readStream(
+        _ stream: String, from version: Int64 = 1, through throughVersion: Int64? = nil, recordedBy: Date? = nil
+    ) throws -> [RecordedEvent] {
+        let result = try connection.execute("""
+            SELECT \(Self.columns) FROM store.events
+            WHERE stream = $1 AND version >= $2
+              AND ($3::bigint IS NULL OR version <= $3)
+              AND ($4::timestamptz IS NULL OR recorded_at <= $4)
+            ORDER BY version
+            """, [stream, version, throughVersion, recordedBy])
+        return Self.events(from: result)
+    }
+
+    /// Up to `limit` events committed after `fence`, in (transaction, position) order, taking
+    /// only transactions older than every one still running: a reader that moves its fence to
+    /// the last event returned never skips an event that commits later.
+    public func readAll(after fence: ReadFence = .start, limit: Int = 1000) throws -> [RecordedEvent] {
+        let result = try connection.execute("""
+            SELECT \(Self.columns) FROM store.events
+            WHERE (tx, position) > ($1::text::xid8, $2::bigint)
+              AND tx < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY tx, position
+            LIMIT $3
+            """, [String(fence.tx), fence.position, limit])
+        return Self.events(from: result)
+    }
+
+    /// The fence stored under `name`, or `.start`.
+    public func checkpoint(_ name: String) throws -> ReadFence {
+        let result = try connection.execute(
+            "SELECT tx::text, position FROM store.checkpoints WHERE name = $1", name)
+        guard result.rowCount == 1, let tx = result.string(0, 0).flatMap(UInt64.init),
+              let position = result.int64(0, 1) else { return .start }
+        return ReadFence(tx: tx, position: position)
+    }
+
+    /// Stores a fence under `name` in the caller's transaction, so it commits with the work
+    /// done for the events it covers, or not at all.
+    public func saveCheckpoint(_ name: String, _ fence: ReadFence) throws {
+        try connection.execute("""
+            INSERT INTO store.checkpoints (name, tx, position) VALUES ($1, $2::text::xid8, $3)
+            ON CONFLICT (name) DO UPDATE SET tx = EXCLUDED.tx, position = EXCLUDED.position, updated_at = now()
+            """, name, String(fence.tx), fence.position)
+    }
+
+    static let columns =
+        "position, stream, version, event_id, type, schema_version, data, metadata, recorded_at, tx::text"
+
+    static func events(from result: QueryResult) -> [RecordedEvent] {
+        (0..<result.rowCount).map { row in
+            RecordedEvent(
+                position: result.int64(row, 0)!, stream: result.string(row, 1)!, version: result.int64(row, 2)!,
+                id: result.uuid(row, 3)!, type: result.string(row, 4)!, schemaVersion: result.int(row, 5)!,
+                data: result.string(row, 6)!, metadata: result.string(row, 7)!, recordedAt: result.date(row, 8)!,
+                tx: result.string(row, 9).flatMap(UInt64.init)!)
+        }
+    }
+
+    static func translate(_ error: PostgresError, stream: String, expected: ExpectedVersion) -> Error {
+        switch error.sqlState {
+        case .wrongExpectedVersion:
+            let actual = error.detail?.split(separator: "=").last.flatMap { Int64($0) } ?? -1
+            return EventStoreError.wrongExpectedVersion(stream: stream, expected: expected, actual: actual)
+        case .partialDuplicate:
+            return EventStoreError.partialDuplicate(error.message)
+        default:
+            return error
+        }
+    }
+}

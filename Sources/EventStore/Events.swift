@@ -1,0 +1,143 @@
+import Foundation
+
+/// Where an append expects its stream to be.
+public enum ExpectedVersion: Sendable, Hashable {
+    /// Append whatever the stream's version.
+    case any
+    /// The stream must not exist yet.
+    case noStream
+    /// The stream must be exactly at this version.
+    case exactly(Int64)
+
+    /// The encoding `store.append` takes: NULL, 0 or N.
+    var sqlValue: Int64? {
+        switch self {
+        case .any: nil
+        case .noStream: 0
+        case .exactly(let version): version
+        }
+    }
+}
+
+/// Who and what caused an event; stored as the event's metadata.
+public struct EventMetadata: Codable, Sendable, Hashable {
+    public var actor: String?
+    public var commandId: UUID?
+    public var correlationId: UUID?
+    public var causationId: UUID?
+    public var toolVersion: String?
+
+    public init(actor: String? = nil, commandId: UUID? = nil, correlationId: UUID? = nil,
+                causationId: UUID? = nil, toolVersion: String? = nil) {
+        self.actor = actor
+        self.commandId = commandId
+        self.correlationId = correlationId
+        self.causationId = causationId
+        self.toolVersion = toolVersion
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case actor, commandId = "command_id", correlationId = "correlation_id",
+             causationId = "causation_id", toolVersion = "tool_version"
+    }
+}
+
+/// An event to append. `data` is a JSON document.
+public struct NewEvent: Sendable, Hashable {
+    public var id: UUID
+    public var type: String
+    public var schemaVersion: Int
+    public var data: String
+    public var metadata: EventMetadata
+
+    public init(id: UUID = UUID(), type: String, schemaVersion: Int = 1, data: String, metadata: EventMetadata = EventMetadata()) {
+        self.id = id
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.data = data
+        self.metadata = metadata
+    }
+}
+
+/// An event as stored in the log.
+public struct RecordedEvent: Sendable, Hashable {
+    public var position: Int64
+    public var stream: String
+    public var version: Int64
+    public var id: UUID
+    public var type: String
+    public var schemaVersion: Int
+    /// The JSON document, as PostgreSQL prints jsonb.
+    public var data: String
+    public var metadata: String
+    public var recordedAt: Date
+    /// The id of the transaction that wrote it.
+    public var tx: UInt64
+
+    public var fence: ReadFence { ReadFence(tx: tx, position: position) }
+
+    public func decodeData<T: Decodable>(as type: T.Type, decoder: JSONDecoder = JSONDecoder()) throws -> T {
+        try decoder.decode(type, from: Data(data.utf8))
+    }
+
+    public func decodeMetadata(decoder: JSONDecoder = JSONDecoder()) throws -> EventMetadata {
+        try decoder.decode(EventMetadata.self, from: Data(metadata.utf8))
+    }
+}
+
+/// How far a reader of the whole log has got: everything at or before this
+/// (transaction, position) pair has been read. See DESIGN.md §2 on why not position alone.
+public struct ReadFence: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var tx: UInt64
+    public var position: Int64
+
+    public init(tx: UInt64, position: Int64) {
+        self.tx = tx
+        self.position = position
+    }
+
+    public static let start = ReadFence(tx: 0, position: 0)
+
+    public static func < (a: ReadFence, b: ReadFence) -> Bool {
+        (a.tx, a.position) < (b.tx, b.position)
+    }
+
+    public var description: String { "(tx \(tx), position \(position))" }
+}
+
+/// One stored event of an append: new, or found from an earlier try of the same command.
+public struct AppendedEvent: Sendable, Hashable {
+    public var id: UUID
+    public var version: Int64
+    public var position: Int64
+}
+
+public struct AppendResult: Sendable, Hashable {
+    public var events: [AppendedEvent]
+    /// True when nothing was written because this command or these event ids were stored before.
+    public var wasDuplicate: Bool
+
+    public var lastVersion: Int64 { events.map(\.version).max() ?? 0 }
+}
+
+public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The stream was not at the version the append expected.
+    case wrongExpectedVersion(stream: String, expected: ExpectedVersion, actual: Int64)
+    /// Some event ids of a batch had been stored before, others not.
+    case partialDuplicate(String)
+    case invalidAppend(String)
+
+    public var description: String {
+        switch self {
+        case let .wrongExpectedVersion(stream, expected, actual):
+            let wanted = switch expected {
+            case .any: "any version"
+            case .noStream: "no stream"
+            case .exactly(let version): "version \(version)"
+            }
+            return "stream \(stream) is at version \(actual), but the append expected \(wanted)"
+        case .partialDuplicate(let message), .invalidAppend(let message):
+            return message
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import CLibPQ
+import Foundation
+
+/// Statements to send in one round trip with `Connection.pipeline`.
+public struct PipelineBatch {
+    var statements: [(sql: String, parameters: [String?])] = []
+
+    public mutating func add(_ sql: String, _ parameters: [any PostgresParameter] = []) {
+        statements.append((sql, parameters.map(\.postgresText)))
+    }
+
+    public var count: Int { statements.count }
+}
+
+extension Connection {
+    /// Sends every statement of the batch without waiting for answers, then reads all answers:
+    /// one round trip instead of one per statement. Each statement gets its own result; after
+    /// the first failure the server skips the rest, which then fail as "aborted".
+    /// Outside an explicit transaction the batch runs as one implicit transaction, so a failure
+    /// undoes the statements before it too.
+    public func pipeline(_ build: (inout PipelineBatch) -> Void) throws -> [Result<QueryResult, PostgresError>] {
+        var batch = PipelineBatch()
+        build(&batch)
+        guard PQenterPipelineMode(handle) == 1 else {
+            throw PostgresError(kind: .client, message: Self.errorText(handle))
+        }
+        // Non-blocking sends let us read answers while the send buffer drains, which avoids the
+        // deadlock libpq warns about when both sides' buffers fill.
+        PQsetnonblocking(handle, 1)
+        defer {
+            PQsetnonblocking(handle, 0)
+            PQexitPipelineMode(handle)
+        }
+        for statement in batch.statements {
+            let sent = withOptionalCStringArray(statement.parameters) { pointers in
+                PQsendQueryParams(handle, statement.sql, Int32(statement.parameters.count), nil, pointers, nil, nil, 0)
+            }
+            guard sent == 1 else { throw PostgresError(kind: .connectionLost, message: Self.errorText(handle)) }
+            try flushOutput()
+        }
+        guard PQpipelineSync(handle) == 1 else {
+            throw PostgresError(kind: .connectionLost, message: Self.errorText(handle))
+        }
+        try flushOutput()
+
+        var results: [Result<QueryResult, PostgresError>] = []
+        results.reserveCapacity(batch.count)
+        for _ in 0..<batch.count {
+            var outcome: Result<QueryResult, PostgresError>?
+            // Each statement's answer is its result(s) followed by a NULL.
+            while let raw = PQgetResult(handle) {
+                if PQresultStatus(raw) == PGRES_PIPELINE_ABORTED {
+                    PQclear(raw)
+                    outcome = .failure(PostgresError(kind: .server, message: "skipped: an earlier statement in the pipeline failed"))
+                } else {
+                    outcome = checked(raw)
+                }
+            }
+            results.append(outcome ?? .failure(PostgresError(kind: .client, message: "no result for a pipelined statement")))
+        }
+        // The sync marker closes the pipeline.
+        while let raw = PQgetResult(handle) {
+            let status = PQresultStatus(raw)
+            PQclear(raw)
+            if status == PGRES_PIPELINE_SYNC { break }
+        }
+        return results
+    }
+
+    private func flushOutput() throws {
+        while true {
+            switch PQflush(handle) {
+            case 0: return
+            case 1:
+                try waitForSocket(events: Int16(POLLIN | POLLOUT), timeoutMilliseconds: -1)
+                guard PQconsumeInput(handle) == 1 else {
+                    throw PostgresError(kind: .connectionLost, message: Self.errorText(handle))
+                }
+            default:
+                throw PostgresError(kind: .connectionLost, message: Self.errorText(handle))
+            }
+        }
+    }
+
+    /// Blocks in poll(2) until the socket is ready or the timeout passes; returns false on timeout.
+    @discardableResult
+    func waitForSocket(events: Int16, timeoutMilliseconds: Int32) throws -> Bool {
+        var descriptor = pollfd(fd: PQsocket(handle), events: events, revents: 0)
+        guard descriptor.fd >= 0 else {
+            throw PostgresError(kind: .connectionLost, message: "the connection has no socket")
+        }
+        while true {
+            let ready = poll(&descriptor, 1, timeoutMilliseconds)
+            if ready >= 0 { return ready > 0 }
+            if errno != EINTR {
+                throw PostgresError(kind: .client, message: "poll failed: \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// A value sent as a statement parameter, in PostgreSQL's text format.
+/// Values always travel as parameters, never pasted into SQL.
+public protocol PostgresParameter {
+    var postgresText: String? { get }
+}
+
+extension String: PostgresParameter { public var postgresText: String? { self } }
+extension Substring: PostgresParameter { public var postgresText: String? { String(self) } }
+extension Int: PostgresParameter { public var postgresText: String? { String(self) } }
+extension Int32: PostgresParameter { public var postgresText: String? { String(self) } }
+extension Int64: PostgresParameter { public var postgresText: String? { String(self) } }
+extension Double: PostgresParameter { public var postgresText: String? { String(self) } }
+extension Bool: PostgresParameter { public var postgresText: String? { self ? "t" : "f" } }
+extension UUID: PostgresParameter { public var postgresText: String? { uuidString.lowercased() } }
+
+extension Date: PostgresParameter {
+    /// ISO 8601 in UTC with microseconds, the precision of timestamptz, so a value read
+    /// back compares equal to the stored one.
+    public var postgresText: String? { Timestamps.format(self) }
+}
+
+extension Data: PostgresParameter {
+    /// bytea in hex format.
+    public var postgresText: String? {
+        "\\x" + map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Optional: PostgresParameter where Wrapped: PostgresParameter {
+    public var postgresText: String? { self.flatMap(\.postgresText) }
+}
+
+extension Array: PostgresParameter where Element: PostgresParameter {
+    /// A one-dimensional array literal, every element quoted, NULL for nil.
+    public var postgresText: String? {
+        "{" + map { element in
+            guard let text = element.postgresText else { return "NULL" }
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(escaped)\""
+        }.joined(separator: ",") + "}"
+    }
+}

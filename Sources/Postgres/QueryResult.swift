@@ -1,0 +1,143 @@
+import CLibPQ
+import Foundation
+
+/// The rows of one statement, owned until released. Values are read in text format.
+public final class QueryResult {
+    let handle: OpaquePointer
+
+    init(handle: OpaquePointer) { self.handle = handle }
+    deinit { PQclear(handle) }
+
+    public var rowCount: Int { Int(PQntuples(handle)) }
+    public var columnCount: Int { Int(PQnfields(handle)) }
+
+    /// Rows touched by INSERT/UPDATE/DELETE, or returned by SELECT.
+    public var affectedRows: Int { Int(String(cString: PQcmdTuples(handle))) ?? 0 }
+
+    public var columnNames: [String] {
+        (0..<Int32(columnCount)).map { String(cString: PQfname(handle, $0)) }
+    }
+
+    public func isNull(_ row: Int, _ column: Int) -> Bool {
+        PQgetisnull(handle, Int32(row), Int32(column)) == 1
+    }
+
+    public func string(_ row: Int, _ column: Int) -> String? {
+        if isNull(row, column) { return nil }
+        return String(cString: PQgetvalue(handle, Int32(row), Int32(column)))
+    }
+
+    public func int64(_ row: Int, _ column: Int) -> Int64? {
+        string(row, column).flatMap { Int64($0) }
+    }
+
+    public func int(_ row: Int, _ column: Int) -> Int? {
+        string(row, column).flatMap { Int($0) }
+    }
+
+    public func bool(_ row: Int, _ column: Int) -> Bool? {
+        string(row, column).map { $0 == "t" }
+    }
+
+    public func double(_ row: Int, _ column: Int) -> Double? {
+        string(row, column).flatMap { Double($0) }
+    }
+
+    public func uuid(_ row: Int, _ column: Int) -> UUID? {
+        string(row, column).flatMap { UUID(uuidString: $0) }
+    }
+
+    /// The raw bytes of a text-format value, without copying into a String first.
+    public func bytes(_ row: Int, _ column: Int) -> UnsafeRawBufferPointer? {
+        if isNull(row, column) { return nil }
+        let length = Int(PQgetlength(handle, Int32(row), Int32(column)))
+        return UnsafeRawBufferPointer(start: PQgetvalue(handle, Int32(row), Int32(column)), count: length)
+    }
+
+    /// timestamptz as PostgreSQL prints it with the session's `DateStyle=ISO` and `TimeZone=UTC`.
+    public func date(_ row: Int, _ column: Int) -> Date? {
+        string(row, column).flatMap(Timestamps.parse)
+    }
+
+    /// Every value of the first column.
+    public func column(_ column: Int = 0) -> [String?] {
+        (0..<rowCount).map { string($0, column) }
+    }
+}
+
+enum Timestamps {
+    /// Parses `2024-05-01 10:11:12.123456+00`, as PostgreSQL prints timestamptz in UTC with
+    /// ISO DateStyle. Hand-written because it sits on the hot path of reading the log.
+    static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 22 else { return nil }
+        func number(_ from: Int, _ length: Int) -> Int? {
+            var value = 0
+            for index in from..<(from + length) {
+                let digit = Int(bytes[index]) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2)
+        else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            var scale = 0.1
+            index += 1
+            while index < bytes.count, (48...57).contains(bytes[index]) {
+                fraction += Double(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        // The offset: +HH, +HH:MM or +HH:MM:SS.
+        var offsetSeconds = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+            let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+            let parts = String(decoding: bytes[(index + 1)...], as: UTF8.self).split(separator: ":").compactMap { Int($0) }
+            let units = [3600, 60, 1]
+            offsetSeconds = sign * zip(parts, units).map(*).reduce(0, +)
+        }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+
+    static func format(_ date: Date) -> String {
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        var days = micros / 86_400_000_000
+        var ofDay = micros % 86_400_000_000
+        if ofDay < 0 { days -= 1; ofDay += 86_400_000_000 }
+        let (year, month, day) = civilFromDays(Int(days))
+        let seconds = ofDay / 1_000_000
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", year, month, day,
+                      Int(seconds / 3600), Int(seconds / 60 % 60), Int(seconds % 60), Int(ofDay % 1_000_000))
+    }
+
+    /// The date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

@@ -1,0 +1,175 @@
+import EventStore
+import Foundation
+import Postgres
+import TestSupport
+import XCTest
+
+final class AppendTests: XCTestCase {
+    private var conninfo: String!
+    private var store: EventStore!
+
+    override func setUpWithError() throws {
+        conninfo = try TestDatabase.create(name)
+        store = EventStore(connection: try Connection.connect(conninfo))
+    }
+
+    private func event(_ type: String = "Noted", _ data: String = #"{"n": 1}"#) -> NewEvent {
+        NewEvent(type: type, data: data, metadata: EventMetadata(actor: "test"))
+    }
+
+    private func count() throws -> Int {
+        try store.connection.execute("SELECT count(*) FROM store.events").int(0, 0)!
+    }
+
+    func testAppendAndReadBack() throws {
+        let first = try store.append(to: "programme-a", events: [event("A", #"{"k": "v"}"#), event("B")])
+        XCTAssertEqual(first.events.map(\.version), [1, 2])
+        XCTAssertFalse(first.wasDuplicate)
+        let read = try store.readStream("programme-a")
+        XCTAssertEqual(read.map(\.type), ["A", "B"])
+        XCTAssertEqual(read.map(\.position), first.events.map(\.position))
+        XCTAssertEqual(read[0].data, #"{"k": "v"}"#)
+        XCTAssertEqual(try read[0].decodeMetadata().actor, "test")
+        XCTAssertEqual(try store.version(of: "programme-a"), 2)
+        XCTAssertEqual(try store.version(of: "programme-missing"), 0)
+    }
+
+    func testExpectedVersionCases() throws {
+        try store.append(to: "s-1", expected: .noStream, events: [event()])
+        XCTAssertThrowsError(try store.append(to: "s-1", expected: .noStream, events: [event()])) {
+            XCTAssertEqual($0 as? EventStoreError, .wrongExpectedVersion(stream: "s-1", expected: .noStream, actual: 1))
+        }
+        try store.append(to: "s-1", expected: .exactly(1), events: [event()])
+        XCTAssertThrowsError(try store.append(to: "s-1", expected: .exactly(1), events: [event()])) {
+            XCTAssertEqual($0 as? EventStoreError, .wrongExpectedVersion(stream: "s-1", expected: .exactly(1), actual: 2))
+            XCTAssertTrue("\($0)".contains("at version 2"), "\($0)")
+        }
+        XCTAssertThrowsError(try store.append(to: "s-new", expected: .exactly(3), events: [event()])) {
+            XCTAssertEqual($0 as? EventStoreError, .wrongExpectedVersion(stream: "s-new", expected: .exactly(3), actual: 0))
+        }
+        try store.append(to: "s-1", expected: .any, events: [event()])
+        XCTAssertEqual(try store.version(of: "s-1"), 3)
+        XCTAssertEqual(try store.version(of: "s-new"), 0, "a failed append leaves no stream behind")
+        XCTAssertEqual(try count(), 3)
+    }
+
+    func testRetryWithSameEventIdsWritesNothingNewAndReturnsOriginalPositions() throws {
+        let events = [event(), event()]
+        let first = try store.append(to: "s-1", expected: .noStream, events: events)
+        let retry = try store.append(to: "s-1", expected: .noStream, events: events)
+        XCTAssertTrue(retry.wasDuplicate)
+        XCTAssertEqual(retry.events, first.events)
+        XCTAssertEqual(try count(), 2)
+    }
+
+    func testRetryWithSameCommandIdWritesNothingNew() throws {
+        let command = UUID()
+        let first = try store.append(to: "s-1", expected: .noStream, events: [event(), event()], commandId: command)
+        // A retry decides again, so its event ids are new; the command id recognises it.
+        let retry = try store.append(to: "s-1", expected: .noStream, events: [event(), event()], commandId: command)
+        XCTAssertTrue(retry.wasDuplicate)
+        XCTAssertEqual(retry.events, first.events)
+        XCTAssertEqual(try count(), 2)
+        XCTAssertEqual(try store.readStream("s-1")[0].decodeMetadata().commandId, command)
+    }
+
+    func testBatchWithSomeKnownEventIdsIsRefusedWhole() throws {
+        let known = event()
+        try store.append(to: "s-1", events: [known])
+        XCTAssertThrowsError(try store.append(to: "s-1", events: [event(), known])) {
+            guard case .partialDuplicate = $0 as? EventStoreError else { return XCTFail("\($0)") }
+        }
+        XCTAssertEqual(try count(), 1)
+    }
+
+    func testBatchThatFailsMidwayWritesNothing() throws {
+        try store.append(to: "s-1", events: [event()])
+        // The third event breaks a table constraint after two rows were inserted.
+        XCTAssertThrowsError(try store.append(to: "s-1", events: [event(), event(), event("")]))
+        XCTAssertEqual(try count(), 1)
+        XCTAssertEqual(try store.version(of: "s-1"), 1)
+    }
+
+    func testLargePayloadAndCyrillicRoundTrip() throws {
+        let big = String(repeating: "ж", count: 512 * 1024) // 1 MiB of UTF-8
+        let text = "Программа «Союзное государство»: 'кавычки' \"и\" \\ слэш"
+        let data = String(decoding: try JSONEncoder().encode(["big": big, "text": text]), as: UTF8.self)
+        try store.append(to: "source-x", events: [event("Stored", data)])
+        let read = try store.readStream("source-x")[0].decodeData(as: [String: String].self)
+        XCTAssertEqual(read["big"]?.utf8.count, 1024 * 1024)
+        XCTAssertEqual(read["big"], big)
+        XCTAssertEqual(read["text"], text)
+    }
+
+    func testReadStreamFromThroughAndRecordedBy() throws {
+        for _ in 1...5 { try store.append(to: "s-1", events: [event()]) }
+        XCTAssertEqual(try store.readStream("s-1", from: 2, through: 4).map(\.version), [2, 3, 4])
+        let third = try store.readStream("s-1", from: 3, through: 3)[0]
+        XCTAssertEqual(try store.readStream("s-1", recordedBy: third.recordedAt).map(\.version), [1, 2, 3])
+        XCTAssertEqual(try store.readStream("s-1", recordedBy: Date(timeIntervalSince1970: 0)), [])
+    }
+
+    func testBulkAppendContinuesEachStreamAndIsAllOrNothing() throws {
+        try store.append(to: "s-a", events: [event()])
+        let rows = (0..<3000).map { i in (stream: "s-\(["a", "b", "c"][i % 3])", event: event("Bulk", #"{"i": \#(i)}"#)) }
+        XCTAssertEqual(try store.appendBulk(rows), 3000)
+        XCTAssertEqual(try store.version(of: "s-a"), 1001)
+        XCTAssertEqual(try store.version(of: "s-b"), 1000)
+        let versions = try store.readStream("s-c").map(\.version)
+        XCTAssertEqual(versions, Array(1...1000))
+
+        let repeated = [(stream: "s-d", event: event()), (stream: "s-d", event: rows[0].event)]
+        XCTAssertThrowsError(try store.appendBulk(repeated))
+        XCTAssertEqual(try store.version(of: "s-d"), 0)
+        XCTAssertEqual(try count(), 3001)
+    }
+}
+
+final class ImmutabilityAndRolesTests: XCTestCase {
+    private var connection: Connection!
+    private var store: EventStore!
+
+    override func setUpWithError() throws {
+        connection = try Connection.connect(try TestDatabase.create(name))
+        store = EventStore(connection: connection)
+        try store.append(to: "s-1", events: [NewEvent(type: "A", data: "{}")])
+    }
+
+    func testUpdateDeleteAndTruncateAreRefusedEvenForTheOwner() throws {
+        XCTAssertEqual(try connection.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").bool(0, 0), true)
+        for statement in ["UPDATE store.events SET type = 'B'", "DELETE FROM store.events",
+                          "TRUNCATE store.events", "UPDATE store.events SET type = 'B' WHERE false"] {
+            XCTAssertThrowsError(try connection.execute(statement), statement) { error in
+                XCTAssertEqual((error as? PostgresError)?.sqlState, .immutableEvents, statement)
+            }
+        }
+        XCTAssertEqual(try connection.execute("SELECT type FROM store.events").column(), ["A"])
+    }
+
+    func testReaderCanReadReportingAndCannotWrite() throws {
+        try connection.execute("SET ROLE ustrack_reader")
+        XCTAssertEqual(try connection.execute("SELECT type FROM reporting.events").column(), ["A"])
+        let writes = [
+            "INSERT INTO store.events (stream, version, event_id, type, data) VALUES ('s-2', 1, gen_random_uuid(), 'X', '{}')",
+            "SELECT * FROM store.append('s-2', NULL, ARRAY[gen_random_uuid()], ARRAY['X'], ARRAY['{}'::jsonb])",
+            "SELECT * FROM store.events",
+            "INSERT INTO store.checkpoints VALUES ('x', '1', 1)",
+            "CREATE TABLE reporting.mine (x int)",
+        ]
+        for statement in writes {
+            XCTAssertThrowsError(try connection.execute(statement), statement) { error in
+                XCTAssertEqual((error as? PostgresError)?.sqlState, .insufficientPrivilege, "\(statement): \(error)")
+            }
+        }
+    }
+
+    func testWriterAppendsOnlyThroughTheFunctions() throws {
+        try connection.execute("SET ROLE ustrack_writer")
+        try store.append(to: "s-2", events: [NewEvent(type: "B", data: "{}")])
+        try store.appendBulk([(stream: "s-3", event: NewEvent(type: "C", data: "{}"))])
+        XCTAssertThrowsError(try connection.execute(
+            "INSERT INTO store.events (stream, version, event_id, type, data) VALUES ('s-2', 2, gen_random_uuid(), 'X', '{}')"
+        )) { XCTAssertEqual(($0 as? PostgresError)?.sqlState, .insufficientPrivilege) }
+        XCTAssertEqual(try store.readAll().map(\.type), ["A", "B", "C"])
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import Postgres
+import TestSupport
+import XCTest
+
+final class ConnectionTests: XCTestCase {
+    private var connection: Connection!
+
+    override func setUpWithError() throws {
+        connection = try Connection.connect(try TestDatabase.create(name, migrate: false))
+    }
+
+    func testParametersRoundTripAsGivenIncludingQuotesCyrillicAndNull() throws {
+        let tricky = "Союзное государство: 'x'; DROP TABLE y; -- \"q\" \\ \t end"
+        let result = try connection.execute(
+            "SELECT $1::text, $2::int, $3::text IS NULL, $4::text[], $5::bool",
+            [tricky, 42, Optional<String>.none, ["a,b", "в\"с", nil] as [String?], true])
+        XCTAssertEqual(result.string(0, 0), tricky)
+        XCTAssertEqual(result.int(0, 1), 42)
+        XCTAssertEqual(result.bool(0, 2), true)
+        XCTAssertEqual(result.string(0, 3), #"{"a,b","в\"с",NULL}"#)
+        XCTAssertEqual(result.bool(0, 4), true)
+    }
+
+    func testServerErrorsCarrySQLStateMessageDetailAndHint() throws {
+        try connection.execute("CREATE TABLE t (id int PRIMARY KEY)")
+        try connection.execute("INSERT INTO t VALUES (1)")
+        XCTAssertThrowsError(try connection.execute("INSERT INTO t VALUES ($1)", 1)) { error in
+            let error = error as! PostgresError
+            XCTAssertEqual(error.sqlState, .uniqueViolation)
+            XCTAssertEqual(error.kind, .server)
+            XCTAssertTrue(error.message.contains("duplicate key"), error.message)
+            XCTAssertEqual(error.detail, "Key (id)=(1) already exists.")
+        }
+        try connection.execute("""
+            CREATE FUNCTION fail() RETURNS void LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'nope' USING ERRCODE = 'UT999', DETAIL = 'd', HINT = 'h'; END $$
+            """)
+        XCTAssertThrowsError(try connection.execute("SELECT fail()")) { error in
+            let error = error as! PostgresError
+            XCTAssertEqual(error.sqlState?.rawValue, "UT999")
+            XCTAssertEqual(error.message, "nope")
+            XCTAssertEqual(error.detail, "d")
+            XCTAssertEqual(error.hint, "h")
+        }
+    }
+
+    func testPreparedStatementRunsManyTimes() throws {
+        let square = try connection.prepare("square", "SELECT $1::int * $1::int")
+        let values = try (1...5).map { try connection.execute(square, [$0]).int(0, 0) }
+        XCTAssertEqual(values, [1, 4, 9, 16, 25])
+    }
+
+    func testTransactionCommitsOnReturnAndRollsBackOnThrow() throws {
+        try connection.execute("CREATE TABLE t (v text)")
+        try connection.transaction { try connection.execute("INSERT INTO t VALUES ('kept')") }
+        struct Boom: Error {}
+        XCTAssertThrowsError(try connection.transaction {
+            try connection.execute("INSERT INTO t VALUES ('dropped')")
+            throw Boom()
+        })
+        XCTAssertEqual(try connection.execute("SELECT v FROM t").column(), ["kept"])
+        XCTAssertFalse(connection.isInTransaction)
+    }
+
+    func testCopyInTextEscapesAndCopyOutStreamsRows() throws {
+        try connection.execute("CREATE TABLE t (n int, s text)")
+        let texts = ["tab\there", "line\nbreak", "back\\slash", "кириллица", nil]
+        let stored = try connection.copyIn("COPY t (n, s) FROM STDIN") { writer in
+            for (index, text) in texts.enumerated() { try writer.writeRow([String(index), text]) }
+        }
+        XCTAssertEqual(stored, texts.count)
+        XCTAssertEqual(try connection.execute("SELECT s FROM t ORDER BY n").column(), texts)
+
+        var lines: [String] = []
+        let rows = try connection.copyOut("COPY (SELECT n FROM t ORDER BY n) TO STDOUT") { bytes in
+            lines.append(String(decoding: bytes, as: UTF8.self))
+        }
+        XCTAssertEqual(rows, 5)
+        XCTAssertEqual(lines, ["0\n", "1\n", "2\n", "3\n", "4\n"])
+    }
+
+    func testCopyInThatThrowsStoresNothing() throws {
+        try connection.execute("CREATE TABLE t (n int)")
+        struct Boom: Error {}
+        XCTAssertThrowsError(try connection.copyIn("COPY t FROM STDIN") { writer in
+            try writer.writeRow(["1"])
+            throw Boom()
+        })
+        XCTAssertEqual(try connection.execute("SELECT count(*) FROM t").int(0, 0), 0)
+        XCTAssertEqual(try connection.execute("SELECT 1").int(0, 0), 1, "the connection is usable again")
+    }
+
+    func testPipelineSendsManyStatementsAndReportsEachResult() throws {
+        try connection.execute("CREATE TABLE t (n int PRIMARY KEY)")
+        let results = try connection.pipeline { batch in
+            for n in 1...200 { batch.add("INSERT INTO t VALUES ($1) RETURNING n", [n]) }
+        }
+        XCTAssertEqual(results.count, 200)
+        XCTAssertEqual(try results.map { try $0.get().int(0, 0) }, Array(1...200))
+
+        let mixed = try connection.pipeline { batch in
+            batch.add("INSERT INTO t VALUES (1000)")
+            batch.add("INSERT INTO t VALUES (1)")   // duplicate: fails
+            batch.add("INSERT INTO t VALUES (1001)") // skipped after the failure
+        }
+        XCTAssertNoThrow(try mixed[0].get())
+        XCTAssertThrowsError(try mixed[1].get()) { XCTAssertEqual(($0 as! PostgresError).sqlState, .uniqueViolation) }
+        XCTAssertThrowsError(try mixed[2].get())
+        // Up to its sync a pipeline is one implicit transaction: the failure undid the first insert.
+        XCTAssertEqual(try connection.execute("SELECT count(*) FROM t").int(0, 0), 200)
+    }
+
+    func testStreamingHandsOverOneRowAtATimeAndCanStopEarly() throws {
+        var seen = 0
+        try connection.stream("SELECT g FROM generate_series(1, 50000) g") { row in
+            XCTAssertEqual(row.rowCount, 1)
+            seen += 1
+            return true
+        }
+        XCTAssertEqual(seen, 50000)
+
+        var firstFew: [Int] = []
+        try connection.stream("SELECT g FROM generate_series(1, 10000000) g") { row in
+            firstFew.append(row.int(0, 0)!)
+            return firstFew.count < 3
+        }
+        XCTAssertEqual(firstFew, [1, 2, 3])
+        XCTAssertEqual(try connection.execute("SELECT 7").int(0, 0), 7, "the connection is usable again")
+    }
+
+    func testListenWaitsOnTheSocketForANotification() throws {
+        try connection.listen("wake")
+        XCTAssertNil(try connection.waitForNotification(timeout: .milliseconds(50)))
+        let conninfo = try connection.execute("SELECT current_database()").string(0, 0)!
+        let other = try Connection.connect("dbname=\(conninfo)")
+        try other.notify("wake", payload: "hello")
+        let notification = try connection.waitForNotification(timeout: .seconds(10))
+        XCTAssertEqual(notification?.channel, "wake")
+        XCTAssertEqual(notification?.payload, "hello")
+    }
+
+    func testUnreachableServerNamesWhereItTriedAndNeverThePassword() throws {
+        XCTAssertThrowsError(try Connection.connect("postgresql://alice:s3cr3t-pw@127.0.0.1:1/db?connect_timeout=2")) { error in
+            let error = error as! PostgresError
+            guard case .connectionFailed(let target) = error.kind else { return XCTFail("\(error.kind)") }
+            XCTAssertTrue(target.contains("127.0.0.1"), target)
+            XCTAssertTrue(target.contains("port 1"), target)
+            XCTAssertFalse("\(error) \(target)".contains("s3cr3t-pw"))
+        }
+        XCTAssertThrowsError(try Connection.connect("host=/nonexistent/dir dbname=x password=s3cr3t-pw")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("/nonexistent/dir") || "\((error as! PostgresError).kind)".contains("/nonexistent/dir"))
+            XCTAssertFalse(text.contains("s3cr3t-pw"))
+        }
+    }
+
+    func testRedactionHidesPasswordsInURLsAndConninfo() {
+        XCTAssertEqual(Redaction.redact("postgresql://bob:pa55@db:5432/x"), "postgresql://bob:***@db:5432/x")
+        XCTAssertEqual(Redaction.redact("host=db password='a b' user=x"), "host=db password=*** user=x")
+        XCTAssertEqual(Redaction.redact("password=abc"), "password=***")
+    }
+}
+
+final class PostgresClientTests: XCTestCase {
+    func testClientRunsBlockingCallsOnItsOwnThreadNotTheCooperativePool() async throws {
+        let conninfo = try TestDatabase.create(name, migrate: false)
+        let client = try await PostgresClient.connect(conninfo, name: "ustrack-test-connection")
+        XCTAssertFalse(client.isOnClientThread)
+        let (onClientThread, value) = try await client.withConnection { connection in
+            (client.isOnClientThread, try connection.execute("SELECT 40 + $1::int", 2).int(0, 0))
+        }
+        XCTAssertTrue(onClientThread)
+        XCTAssertEqual(value, 42)
+    }
+}

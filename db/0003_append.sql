@@ -1,0 +1,117 @@
+-- store.append: the one way events enter the log.
+--   p_expected_version: NULL = any, 0 = the stream must not exist yet, N = exactly version N.
+--   A command id or event ids seen before return the original positions, writing nothing.
+CREATE FUNCTION store.append(
+    p_stream           text,
+    p_expected_version bigint,
+    p_event_ids        uuid[],
+    p_types            text[],
+    p_data             jsonb[],
+    p_metadata         jsonb[] DEFAULT NULL,
+    p_schema_versions  integer[] DEFAULT NULL,
+    p_command_id       uuid DEFAULT NULL
+) RETURNS TABLE (event_id uuid, version bigint, "position" bigint, duplicate boolean)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = store, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_count   integer := coalesce(cardinality(p_event_ids), 0);
+    v_current bigint;
+    v_seen    integer;
+BEGIN
+    IF v_count = 0 THEN
+        RAISE EXCEPTION 'an append needs at least one event' USING ERRCODE = '22023';
+    END IF;
+    IF cardinality(p_types) IS DISTINCT FROM v_count OR cardinality(p_data) IS DISTINCT FROM v_count THEN
+        RAISE EXCEPTION 'event ids, types and data must have the same length' USING ERRCODE = '22023';
+    END IF;
+
+    -- Lock the stream's head; a concurrent writer of the same stream waits here.
+    SELECT s.version INTO v_current FROM store.streams s WHERE s.name = p_stream FOR UPDATE;
+    IF NOT FOUND THEN
+        -- A concurrent creator makes this wait for its commit; the SELECT below then locks its row.
+        INSERT INTO store.streams (name, version) VALUES (p_stream, 0) ON CONFLICT (name) DO NOTHING;
+        SELECT s.version INTO v_current FROM store.streams s WHERE s.name = p_stream FOR UPDATE;
+    END IF;
+
+    -- Retries: checked under the lock, before the version, since a retry finds the stream moved on.
+    IF p_command_id IS NOT NULL THEN
+        RETURN QUERY
+            SELECT e.event_id, e.version, e.position, true FROM store.events e
+            WHERE e.metadata ->> 'command_id' = p_command_id::text ORDER BY e.position;
+        IF FOUND THEN RETURN; END IF;
+    END IF;
+    SELECT count(*) INTO v_seen FROM store.events e WHERE e.event_id = ANY (p_event_ids);
+    IF v_seen = v_count THEN
+        RETURN QUERY
+            SELECT e.event_id, e.version, e.position, true FROM store.events e
+            WHERE e.event_id = ANY (p_event_ids) ORDER BY e.position;
+        RETURN;
+    ELSIF v_seen > 0 THEN
+        RAISE EXCEPTION '% of the % events in this batch were stored before', v_seen, v_count
+            USING ERRCODE = 'UT002',
+                  HINT = 'Retry a batch with exactly the event ids it had, or give all new ids.';
+    END IF;
+
+    IF p_expected_version IS NOT NULL AND p_expected_version <> v_current THEN
+        RAISE EXCEPTION 'stream % is at version %, expected %', p_stream, v_current, p_expected_version
+            USING ERRCODE = 'UT001', DETAIL = format('actual_version=%s', v_current);
+    END IF;
+
+    RETURN QUERY
+        INSERT INTO store.events AS e (stream, version, event_id, type, schema_version, data, metadata)
+        SELECT p_stream, v_current + i.n, i.id, i.type, coalesce(i.schema_version, 1), i.data,
+               CASE WHEN p_command_id IS NULL THEN coalesce(i.metadata, '{}')
+                    ELSE coalesce(i.metadata, '{}') || jsonb_build_object('command_id', p_command_id) END
+        FROM unnest(p_event_ids, p_types, p_data, p_metadata, p_schema_versions)
+             WITH ORDINALITY AS i(id, type, data, metadata, schema_version, n)
+        ORDER BY i.n
+        RETURNING e.event_id, e.version, e.position, false;
+
+    UPDATE store.streams SET version = v_current + v_count WHERE name = p_stream;
+
+    -- A wake-up for subscribers; identical notifications in one transaction are sent once.
+    -- 'ustrack.notify = off' exists so the benchmark can measure what NOTIFY costs.
+    IF coalesce(current_setting('ustrack.notify', true), '') <> 'off' THEN
+        PERFORM pg_notify('ustrack_events', '');
+    END IF;
+END
+$$;
+
+-- Moves a batch staged with COPY into the log: each stream continues from its head.
+-- All or nothing; an event id stored before fails the whole batch (unique violation).
+CREATE FUNCTION store.append_staged(p_batch uuid) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = store, pg_temp
+AS $$
+DECLARE
+    v_count bigint;
+BEGIN
+    INSERT INTO store.streams (name, version)
+        SELECT DISTINCT st.stream, 0 FROM store.staged_events st WHERE st.batch = p_batch
+        ORDER BY 1
+        ON CONFLICT (name) DO NOTHING;
+    -- Lock the heads in name order, so two bulk writers cannot deadlock.
+    PERFORM 1 FROM store.streams s
+        WHERE s.name IN (SELECT st.stream FROM store.staged_events st WHERE st.batch = p_batch)
+        ORDER BY s.name FOR UPDATE;
+
+    INSERT INTO store.events (stream, version, event_id, type, schema_version, data, metadata)
+        SELECT st.stream, s.version + row_number() OVER (PARTITION BY st.stream ORDER BY st.ord),
+               st.event_id, st.type, st.schema_version, st.data, st.metadata
+        FROM store.staged_events st JOIN store.streams s ON s.name = st.stream
+        WHERE st.batch = p_batch
+        ORDER BY st.ord;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+
+    UPDATE store.streams s SET version = s.version + c.n
+        FROM (SELECT st.stream, count(*) AS n FROM store.staged_events st
+              WHERE st.batch = p_batch GROUP BY st.stream) c
+        WHERE s.name = c.stream;
+    DELETE FROM store.staged_events WHERE batch = p_batch;
+
+    IF v_count > 0 AND coalesce(current_setting('ustrack.notify', true), '') <> 'off' THEN
+        PERFORM pg_notify('ustrack_events', '');
+    END IF;
+    RETURN v_count;
+END
+$$;
