@@ -27,10 +27,11 @@ let package = Package(
         .executableTarget(name: "embed-sql"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-sql"]),
         .target(name: "Tracker"),
+        .target(name: "ChildProcess"),
         .executableTarget(
             name: "ustrack",
             dependencies: [
-                "Postgres", "EventStore", "Migrations", "Tracker",
+                "Postgres", "EventStore", "Migrations", "Tracker", "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,7 +40,7 @@ let package = Package(
             dependencies: ["Postgres", "EventStore", "Migrations"],
             path: "Benchmarks/ustrack-bench"
         ),
-        .target(name: "TestSupport", dependencies: ["Postgres", "Migrations"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Postgres", "Migrations", "ChildProcess"], path: "Tests/TestSupport"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),

@@ -23,6 +23,8 @@ public enum Migrator {
     /// at once: an advisory lock lets one apply while the others wait and then find nothing to do.
     @discardableResult
     public static func migrate(_ connection: Connection) throws -> [Migration] {
+        // The common case, checked without taking the lock.
+        if try currentVersion(connection) == latestVersion { return [] }
         var applied: [Migration] = []
         for migration in all {
             let didApply = try connection.transaction {

@@ -31,6 +31,8 @@ public final class Connection {
             PQfinish(raw)
             throw PostgresError(kind: .connectionFailed(target: target), message: message)
         }
+        // Server NOTICEs ("already exists, skipping") are not for the user; libpq would print them.
+        PQsetNoticeProcessor(raw, { _, _ in }, nil)
         let connection = Connection(handle: raw)
         // Timestamps are read back in UTC and ISO form whatever the server's defaults are.
         try connection.executeScript("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'")

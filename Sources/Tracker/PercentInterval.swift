@@ -59,6 +59,7 @@ extension PercentInterval: CustomStringConvertible {
     }
 
     public static func format(_ value: Double) -> String {
+        guard value.isFinite else { return String(value) }
         if value == value.rounded() { return String(Int(value)) }
         let scaled = (value * 100).rounded() / 100
         return String(scaled)

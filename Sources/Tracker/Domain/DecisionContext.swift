@@ -1,0 +1,42 @@
+import Foundation
+
+/// What decide needs from outside the decided stream. The caller fills it from the clock and the store.
+public struct DecisionContext: Hashable, Sendable {
+    /// Facts cannot be dated after today.
+    public var today: CalendarDate
+    /// The streams of `Command.streamsToRead`, and for a retraction its target's stream.
+    public var streams: StreamStates
+    /// For a retraction: what the store holds under the event id, nil when it holds nothing.
+    public var retractionTarget: RetractionTarget?
+
+    public init(today: CalendarDate, streams: StreamStates = StreamStates(), retractionTarget: RetractionTarget? = nil) {
+        self.today = today
+        self.streams = streams
+        self.retractionTarget = retractionTarget
+    }
+}
+
+/// The event a retraction names, as the store found it.
+public struct RetractionTarget: Hashable, Sendable {
+    public var stream: StreamName
+    public var type: String
+
+    public init(stream: StreamName, type: String) {
+        self.stream = stream
+        self.type = type
+    }
+}
+
+/// What to append: these events, to this stream, expecting it to hold `expectedVersion` events
+/// (0: the stream must not exist yet). A version mismatch means someone else wrote: reload and decide again.
+public struct Decision: Hashable, Sendable {
+    public var stream: StreamName
+    public var expectedVersion: Int
+    public var events: [TrackerEvent]
+
+    public init(stream: StreamName, expectedVersion: Int, events: [TrackerEvent]) {
+        self.stream = stream
+        self.expectedVersion = expectedVersion
+        self.events = events
+    }
+}

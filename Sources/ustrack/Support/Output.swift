@@ -1,0 +1,33 @@
+import Foundation
+
+/// Writes results to stdout in the format the user chose.
+enum Output {
+    static func line(_ text: String = "") {
+        FileHandleOutput.standardOutput.write(text + "\n")
+    }
+
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        line(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// RFC 4180: quote a field when it holds a comma, quote, or line break.
+    static func csv(_ rows: [[String]]) {
+        for row in rows {
+            line(row.map { field in
+                field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                    ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+            }.joined(separator: ","))
+        }
+    }
+
+    /// Aligned `label: value` lines for a terminal.
+    static func fields(_ pairs: [(String, String)]) {
+        let width = (pairs.map(\.0.count).max() ?? 0) + 1
+        for (label, value) in pairs {
+            line((label + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + value)
+        }
+    }
+}
