@@ -44,6 +44,10 @@ CREATE UNLOGGED TABLE store.staged_events (
     type           text NOT NULL,
     schema_version integer NOT NULL DEFAULT 1,
     data           jsonb NOT NULL,
-    metadata       jsonb NOT NULL DEFAULT '{}'
+    metadata       jsonb NOT NULL DEFAULT '{}',
+    -- The version the writer saw its stream at; NULL appends whatever the version.
+    expected_version bigint,
+    -- Kept when restoring an export; NULL records now().
+    recorded_at    timestamptz
 );
 CREATE INDEX staged_events_batch ON store.staged_events (batch, ord);

@@ -78,13 +78,15 @@ BEGIN
 END
 $$;
 
--- Moves a batch staged with COPY into the log: each stream continues from its head.
--- All or nothing; an event id stored before fails the whole batch (unique violation).
+-- Moves a batch staged with COPY into the log: each stream continues from its head, which
+-- must be at the staged expected_version where one is given. All or nothing; an event id
+-- stored before fails the whole batch (unique violation).
 CREATE FUNCTION store.append_staged(p_batch uuid) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = store, pg_temp
 AS $$
 DECLARE
-    v_count bigint;
+    v_count    bigint;
+    v_mismatch record;
 BEGIN
     INSERT INTO store.streams (name, version)
         SELECT DISTINCT st.stream, 0 FROM store.staged_events st WHERE st.batch = p_batch
@@ -95,9 +97,18 @@ BEGIN
         WHERE s.name IN (SELECT st.stream FROM store.staged_events st WHERE st.batch = p_batch)
         ORDER BY s.name FOR UPDATE;
 
-    INSERT INTO store.events (stream, version, event_id, type, schema_version, data, metadata)
+    SELECT st.stream, s.version AS actual, st.expected_version AS expected INTO v_mismatch
+        FROM store.staged_events st JOIN store.streams s ON s.name = st.stream
+        WHERE st.batch = p_batch AND st.expected_version <> s.version
+        LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'stream % is at version %, expected %', v_mismatch.stream, v_mismatch.actual, v_mismatch.expected
+            USING ERRCODE = 'UT001', DETAIL = format('actual_version=%s', v_mismatch.actual);
+    END IF;
+
+    INSERT INTO store.events (stream, version, event_id, type, schema_version, data, metadata, recorded_at)
         SELECT st.stream, s.version + row_number() OVER (PARTITION BY st.stream ORDER BY st.ord),
-               st.event_id, st.type, st.schema_version, st.data, st.metadata
+               st.event_id, st.type, st.schema_version, st.data, st.metadata, coalesce(st.recorded_at, now())
         FROM store.staged_events st JOIN store.streams s ON s.name = st.stream
         WHERE st.batch = p_batch
         ORDER BY st.ord;

@@ -1,1 +1,19 @@
-print("bench")
+import Foundation
+
+do {
+    let options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+    if options.showHelp {
+        print(Options.usage)
+        exit(0)
+    }
+    let bench = try Bench(options: options)
+    try bench.run()
+    let report = Report(environment: try bench.environment(), rows: bench.rows, notes: bench.notes).text
+    print(report, terminator: "")
+    let output = URL(fileURLWithPath: options.output)
+    try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try report.write(to: output, atomically: true, encoding: .utf8)
+} catch {
+    FileHandle.standardError.write(Data("ustrack-bench: \(error)\n".utf8))
+    exit(1)
+}

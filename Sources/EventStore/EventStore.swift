@@ -44,16 +44,18 @@ public final class EventStore {
     }
 
     /// Appends many events to many streams through COPY: each stream continues from its
-    /// current version. All or nothing. Returns how many events were stored.
+    /// current version, which must be the one in `expectedVersions` where the stream is named
+    /// there. All or nothing. Returns how many events were stored.
     @discardableResult
-    public func appendBulk<Events: Sequence>(_ events: Events) throws -> Int
+    public func appendBulk<Events: Sequence>(_ events: Events, expectedVersions: [String: Int64] = [:]) throws -> Int
     where Events.Element == (stream: String, event: NewEvent) {
         let batch = UUID()
         let encoder = JSONEncoder()
         return try connection.transaction {
             var ordinal = 0
             try connection.copyIn("""
-                COPY store.staged_events (batch, ord, stream, event_id, type, schema_version, data, metadata)
+                COPY store.staged_events
+                    (batch, ord, stream, event_id, type, schema_version, data, metadata, expected_version, recorded_at)
                 FROM STDIN
                 """) { writer in
                 for (stream, event) in events {
@@ -62,10 +64,46 @@ public final class EventStore {
                         batch.postgresText, String(ordinal), stream, event.id.postgresText, event.type,
                         String(event.schemaVersion), event.data,
                         String(decoding: try encoder.encode(event.metadata), as: UTF8.self),
+                        expectedVersions[stream].map(String.init), event.recordedAt?.postgresText,
                     ])
                 }
             }
-            return Int(try connection.execute("SELECT store.append_staged($1)", batch).int64(0, 0) ?? 0)
+            do {
+                return Int(try connection.execute("SELECT store.append_staged($1)", batch).int64(0, 0) ?? 0)
+            } catch let error as PostgresError where error.sqlState == .wrongExpectedVersion {
+                let stream = error.message.split(separator: " ").dropFirst().first.map(String.init) ?? "?"
+                let expected = expectedVersions[stream].map(ExpectedVersion.exactly) ?? .any
+                throw Self.translate(error, stream: stream, expected: expected)
+            }
+        }
+    }
+
+    /// The event with this id, if the log holds it.
+    public func event(id: UUID) throws -> RecordedEvent? {
+        Self.events(from: try connection.execute(
+            "SELECT \(Self.columns) FROM store.events WHERE event_id = $1", id)).first
+    }
+
+    /// Which of these command ids the log has seen.
+    public func knownCommandIds(_ ids: [UUID]) throws -> Set<UUID> {
+        let result = try connection.execute("""
+            SELECT DISTINCT metadata ->> 'command_id' FROM store.events
+            WHERE metadata ->> 'command_id' = ANY ($1::text[])
+            """, [ids.map { $0.uuidString.lowercased() }])
+        return Set(result.column().compactMap { $0.flatMap(UUID.init(uuidString:)) })
+    }
+
+    /// Which of these event ids the log holds.
+    public func knownEventIds(_ ids: [UUID]) throws -> Set<UUID> {
+        let result = try connection.execute("SELECT event_id FROM store.events WHERE event_id = ANY ($1::uuid[])", [ids])
+        return Set(result.column().compactMap { $0.flatMap(UUID.init(uuidString:)) })
+    }
+
+    /// Every event in position order, streamed so memory stays flat however long the log.
+    public func forEachEvent(_ body: (RecordedEvent) throws -> Void) throws {
+        try connection.stream("SELECT \(Self.columns) FROM store.events ORDER BY position") { row in
+            try body(Self.events(from: row)[0])
+            return true
         }
     }
 

@@ -49,13 +49,17 @@ public struct NewEvent: Sendable, Hashable {
     public var schemaVersion: Int
     public var data: String
     public var metadata: EventMetadata
+    /// Only `appendBulk` honours it, to restore an export as it was recorded; nil means now.
+    public var recordedAt: Date?
 
-    public init(id: UUID = UUID(), type: String, schemaVersion: Int = 1, data: String, metadata: EventMetadata = EventMetadata()) {
+    public init(id: UUID = UUID(), type: String, schemaVersion: Int = 1, data: String,
+                metadata: EventMetadata = EventMetadata(), recordedAt: Date? = nil) {
         self.id = id
         self.type = type
         self.schemaVersion = schemaVersion
         self.data = data
         self.metadata = metadata
+        self.recordedAt = recordedAt
     }
 }
 

@@ -15,7 +15,11 @@ struct Ustrack: ParsableCommand {
             Exit codes: 0 done, 1 other failure, 2 bad input, 3 conflict, 4 database unreachable.
             """,
         version: version,
-        subcommands: [DbCommand.self, DemoCommand.self]
+        subcommands: [
+            PortfolioCommand.self, ProgrammeCommand.self, MilestoneCommand.self, SourceCommand.self,
+            ProgressCommand.self, RetractCommand.self, ParseCommand.self,
+            DbCommand.self, DemoCommand.self,
+        ]
     )
 
     /// Parses and runs, mapping failures to the exit codes of DESIGN.md §4: usage errors are 2

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventStore
 import Foundation
 import Postgres
+import Tracker
 
 /// An error the user sees: what went wrong and what would be right, with its exit code.
 struct Failure: Error, CustomStringConvertible {
@@ -38,6 +39,8 @@ extension Failure {
     static func from(_ error: Error, target: DatabaseTarget) -> Error {
         switch error {
         case let failure as Failure: return failure
+        case let error as Tracker.ValidationError: return badInput(error.message)
+        case let error as WordingError: return badInput(error.description)
         case let error as PostgresError where error.isConnectionProblem:
             return unreachable(error, target: target)
         case let error as EventStoreError:

@@ -1,0 +1,80 @@
+import Foundation
+
+/// What to run, from the command line.
+struct Options {
+    enum Stage: String, CaseIterable {
+        case single, writers, notify, batch, bulk, read
+    }
+
+    var seconds = 5.0
+    var bulkEvents = 1_000_000
+    var writers = 8
+    var readBatch = 1000
+    var stages = Set(Stage.allCases)
+    var output = "bench-results/latest.txt"
+    var showHelp = false
+
+    static let usage = """
+        usage: ustrack-bench [--quick] [--seconds S] [--bulk-events N] [--writers N]
+                             [--read-batch N] [--only STAGE,…] [--output FILE]
+
+        Measures ustrack's event store against raw SQL on the same table, each measurement in a
+        database of its own on the server libpq's PG* variables point at (it creates and drops
+        databases: use scripts/bench, which starts a throwaway server).
+
+          --quick           2 s per timed measurement and a 100,000-event bulk load
+          --seconds S       how long each timed measurement runs (default 5)
+          --bulk-events N   events in the bulk load, also read back by 'read' (default 1,000,000)
+          --writers N       threads of the concurrent measurements (default 8)
+          --read-batch N    events per readAll call (default 1000)
+          --only STAGES     some of: \(Stage.allCases.map(\.rawValue).joined(separator: ", "))
+          --output FILE     where the table goes as well (default bench-results/latest.txt)
+        """
+
+    static func parse(_ arguments: [String]) throws -> Options {
+        var options = Options()
+        // --quick only changes defaults, so explicit flags win wherever they stand.
+        if arguments.contains("--quick") {
+            options.seconds = 2
+            options.bulkEvents = 100_000
+        }
+        var rest = arguments[...]
+        func value(of flag: String) throws -> String {
+            guard let value = rest.popFirst() else { throw UsageError("\(flag) needs a value") }
+            return value
+        }
+        func number<N: LosslessStringConvertible & Comparable & ExpressibleByIntegerLiteral>(
+            of flag: String, as _: N.Type
+        ) throws -> N {
+            let text = try value(of: flag).replacingOccurrences(of: "_", with: "")
+            guard let number = N(text), number > 0 else { throw UsageError("\(flag) needs a positive number") }
+            return number
+        }
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--quick": break
+            case "--seconds": options.seconds = try number(of: argument, as: Double.self)
+            case "--bulk-events": options.bulkEvents = try number(of: argument, as: Int.self)
+            case "--writers": options.writers = try number(of: argument, as: Int.self)
+            case "--read-batch": options.readBatch = try number(of: argument, as: Int.self)
+            case "--output": options.output = try value(of: argument)
+            case "--only":
+                let names = try value(of: argument).split(separator: ",")
+                options.stages = Set(try names.map { name in
+                    guard let stage = Stage(rawValue: String(name)) else {
+                        throw UsageError("unknown stage \(name); the stages are \(Stage.allCases.map(\.rawValue))")
+                    }
+                    return stage
+                })
+            case "-h", "--help": options.showHelp = true
+            default: throw UsageError("unknown argument \(argument)\n\n\(usage)")
+            }
+        }
+        return options
+    }
+}
+
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,274 @@
+import ArgumentParser
+import Crypto
+import EventStore
+import Foundation
+import Tracker
+
+/// A CLI command that records something: it turns its arguments into a `Command`, which the
+/// shared `run` decides and appends. `import` builds the same commands from NDJSON lines.
+protocol RecordingCommand: ParsableCommand {
+    var options: CommonOptions { get }
+    /// The positional arguments' names in order, as `--help` shows them; import lines use them as keys.
+    static var positionals: [String] { get }
+    func command() throws -> Command
+}
+
+extension RecordingCommand {
+    func run() throws {
+        let command = try self.command()
+        let target = DatabaseTarget.resolve(options)
+        let store = EventStore(connection: try target.connectMigrated())
+        // One id for every try, so a retry after a lost answer finds the first try's events.
+        let commandId = UUID()
+        let result = try withFailures(target) {
+            try ConflictRetry.run {
+                let decision = try Recorder(store: store).decide(command)
+                return (decision, try store.append(
+                    to: decision.stream.description, expected: .exactly(Int64(decision.expectedVersion)),
+                    events: try Recorder.newEvents(decision, commandId: commandId), commandId: commandId))
+            }
+        }
+        try RecordedOutput.print(result.0, result.1, format: options.format)
+    }
+}
+
+enum RecordedOutput {
+    struct Row: Encodable {
+        let eventId: String
+        let type: String
+        let stream: String
+        let version: Int64
+        let position: Int64
+        enum CodingKeys: String, CodingKey {
+            case eventId = "event_id", type, stream, version, position
+        }
+    }
+
+    static func print(_ decision: Decision, _ result: AppendResult, format: OutputFormat) throws {
+        let rows = zip(decision.events, result.events).map { event, stored in
+            Row(eventId: stored.id.uuidString.lowercased(), type: event.type, stream: decision.stream.description,
+                version: stored.version, position: stored.position)
+        }
+        switch format {
+        case .json:
+            if rows.count == 1 { try Output.json(rows[0]) } else { try Output.json(rows) }
+        case .csv:
+            Output.csv([["event_id", "type", "stream", "version", "position"]]
+                + rows.map { [$0.eventId, $0.type, $0.stream, String($0.version), String($0.position)] })
+        case .table:
+            for row in rows {
+                Output.line("\(result.wasDuplicate ? "already recorded" : "recorded") \(row.type) in \(row.stream) (version \(row.version)): event \(row.eventId), position \(row.position)")
+            }
+        }
+    }
+}
+
+struct PortfolioCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portfolio", abstract: "Define a portfolio of programmes, or revise its plan.",
+        subcommands: [Define.self, Revise.self])
+
+    struct Define: RecordingCommand {
+        static let configuration = CommandConfiguration(abstract: "Define a portfolio: a set of programmes under one act.")
+        static let positionals = ["id"]
+        @Argument(help: "The portfolio's id, a slug such as union-state-2021-2023.") var id: String
+        @Option(help: "Its title.") var title: String
+        @Option(name: .customLong("title-ru"), help: "Its title in Russian.") var titleRu: String?
+        @Option(name: .customLong("approved-on"), help: "The date it was approved (YYYY-MM-DD).") var approvedOn: String?
+        @Option(name: .customLong("approved-by"), help: "The act that approved it.") var approvedBy: String?
+        @Option(help: "The period it covers, START..END (YYYY-MM-DD..YYYY-MM-DD).") var period: String?
+        @Option(help: "How many programmes it plans.") var programmes: Int?
+        @Option(help: "How many measures it plans.") var measures: Int?
+        @OptionGroup var options: CommonOptions
+
+        func command() throws -> Command {
+            .definePortfolio(DefinePortfolio(id: id, title: title, titleRu: titleRu, approvedOn: approvedOn,
+                                             approvedBy: approvedBy, period: period,
+                                             plannedProgrammes: programmes, plannedMeasures: measures))
+        }
+    }
+
+    struct Revise: RecordingCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a revised plan: new planned totals from a date (a new baseline for claims).")
+        static let positionals = ["id"]
+        @Argument(help: "The portfolio's id.") var id: String
+        @Option(help: "The date the revised plan takes effect (YYYY-MM-DD).") var on: String
+        @Option(help: "The revised number of programmes.") var programmes: Int?
+        @Option(help: "The revised number of measures.") var measures: Int?
+        @Option(help: "The id of the source that states the revision.") var source: String?
+        @OptionGroup var options: CommonOptions
+
+        func command() throws -> Command {
+            .revisePortfolio(RevisePortfolio(id: id, on: on, plannedProgrammes: programmes,
+                                             plannedMeasures: measures, source: source))
+        }
+    }
+}
+
+struct ProgrammeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "programme", abstract: "Add a programme to a portfolio, or record it fully done.",
+        subcommands: [Add.self, Complete.self])
+
+    struct Add: RecordingCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a programme to a portfolio.")
+        static let positionals = ["id"]
+        @Argument(help: "The programme's id, a slug such as currency-regulation.") var id: String
+        @Option(help: "The portfolio it belongs to.") var portfolio: String
+        @Option(help: "Its title.") var title: String
+        @Option(name: .customLong("title-ru"), help: "Its title in Russian.") var titleRu: String?
+        @Option(help: "The body that leads it.") var lead: String?
+        @Option(help: "How many measures it plans.") var measures: Int?
+        @OptionGroup var options: CommonOptions
+
+        func command() throws -> Command {
+            .addProgramme(AddProgramme(id: id, portfolio: portfolio, title: title, titleRu: titleRu,
+                                       lead: lead, plannedMeasures: measures))
+        }
+    }
+
+    struct Complete: RecordingCommand {
+        static let configuration = CommandConfiguration(abstract: "Record that a programme is fully done.")
+        static let positionals = ["id"]
+        @Argument(help: "The programme's id.") var id: String
+        @Option(help: "The date it was completed (YYYY-MM-DD).") var on: String
+        @Option(help: "The id of the source that says so.") var source: String?
+        @OptionGroup var options: CommonOptions
+
+        func command() throws -> Command {
+            .completeProgramme(CompleteProgramme(id: id, on: on, source: source))
+        }
+    }
+}
+
+struct MilestoneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "milestone", abstract: "Plan a milestone of a programme, or record it reached.",
+        subcommands: [Add.self, Reach.self])
+
+    struct Add: RecordingCommand {
+        static let configuration = CommandConfiguration(abstract: "Plan a milestone: a measure, an agreement, a law to harmonise.")
+        static let positionals = ["programme", "id"]
+        @Argument(help: "The programme's id.") var programme: String
+        @Argument(help: "The milestone's id, unique within the programme.") var id: String
+        @Option(help: "Its title.") var title: String
+        @Option(help: "When it is due (YYYY-MM-DD).") var due: String?
+        @OptionGroup var options: CommonOptions
+
+        func command() throws -> Command {
+            .addMilestone(AddMilestone(programme: programme, id: id, title: title, due: due))
+        }
+    }
+
+    struct Reach: RecordingCommand {
+        static let configuration = CommandConfiguration(abstract: "Record that a milestone was reached.")
+        static let positionals = ["programme", "id"]
+        @Argument(help: "The programme's id.") var programme: String
+        @Argument(help: "The milestone's id.") var id: String
+        @Option(help: "The date it was reached (YYYY-MM-DD).") var on: String
+        @Option(help: "The id of the source that says so.") var source: String?
+        @OptionGroup var options: CommonOptions
+
+        func command() throws -> Command {
+            .reachMilestone(ReachMilestone(programme: programme, id: id, on: on, source: source))
+        }
+    }
+}
+
+struct SourceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "source", abstract: "Record where facts come from.", subcommands: [Add.self])
+
+    struct Add: RecordingCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a source: a document or statement, optionally with its full text.")
+        static let positionals = ["id"]
+        @Argument(help: "The source's id, a slug such as mfa-2023-05-17.") var id: String
+        @Option(help: "Its title.") var title: String
+        @Option(name: .customLong("published-on"), help: "The date it was published (YYYY-MM-DD).") var publishedOn: String
+        @Option(help: "Who speaks in it.") var speaker: String?
+        @Option(help: "Who published it.") var publisher: String?
+        @Option(help: "Where it can be read (http or https).") var url: String?
+        @Option(help: "A UTF-8 text file with its full text; stored with its SHA-256.") var file: String?
+        @OptionGroup var options: CommonOptions
+
+        func command() throws -> Command {
+            var text: String?, sha256: String?
+            if let file {
+                let (contents, digest) = try Self.read(file)
+                text = contents
+                sha256 = digest
+                try Self.refuseKnownText(digest, options: options)
+            }
+            return .addSource(AddSource(id: id, title: title, publishedOn: publishedOn, speaker: speaker,
+                                        publisher: publisher, url: url, text: text, sha256: sha256))
+        }
+
+        static func read(_ path: String) throws -> (text: String, sha256: String) {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw Failure.badInput("cannot read --file \(path): no such readable file; give the path of a UTF-8 text file")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw Failure.badInput("--file \(path) is not UTF-8 text; convert it first (e.g. iconv -t UTF-8)")
+            }
+            return (text, SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
+        }
+
+        /// The same text stored twice would be two sources for one document.
+        static func refuseKnownText(_ sha256: String, options: CommonOptions) throws {
+            let target = DatabaseTarget.resolve(options)
+            let connection = try target.connectMigrated()
+            let known = try withFailures(target) {
+                try connection.execute("""
+                    SELECT e.data ->> 'id' FROM store.events e
+                    WHERE e.type = 'SourceAdded' AND e.data ->> 'sha256' = $1
+                      AND NOT EXISTS (SELECT 1 FROM store.events r
+                                      WHERE r.stream = e.stream AND r.type = 'EventRetracted'
+                                        AND r.data ->> 'event_id' = e.event_id::text)
+                    """, sha256).string(0, 0)
+            }
+            if let known {
+                throw Failure.badInput("this file is already stored as source \"\(known)\" (sha256 \(sha256)): cite --source \(known) instead of adding it again")
+            }
+        }
+    }
+}
+
+struct ProgressCommand: RecordingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "progress",
+        abstract: "Record a progress claim: what someone said about how far a portfolio or programme is.",
+        discussion: "The wording is kept as said and read into an interval: see `ustrack parse`.")
+    static let positionals = ["scope", "wording"]
+    @Argument(help: "The portfolio or programme the claim is about.") var scope: String
+    @Argument(help: "The wording, e.g. \"40 percent\", \"more than half\", \"7 of 28\".") var wording: String
+    @Option(name: .customLong("as-of"), help: "The date the claim speaks of (YYYY-MM-DD).") var asOf: String
+    @Option(help: "The id of the source that states it.") var source: String
+    @Option(help: "What it counts: measures (default), programmes or content.") var unit: String?
+    @Option(help: "Who said it.") var speaker: String?
+    @Option(help: "A note about the claim.") var note: String?
+    @OptionGroup var options: CommonOptions
+
+    func command() throws -> Command {
+        let parsed: ParsedWording
+        do { parsed = try WordingParser.parse(wording) } catch { throw Failure.badInput("\(error)") }
+        return .claimProgress(ClaimProgress(
+            scope: scope, wording: wording, interval: parsed.interval, count: parsed.count, total: parsed.total,
+            unit: unit, asOf: asOf, source: source, speaker: speaker, note: note))
+    }
+}
+
+struct RetractCommand: RecordingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retract",
+        abstract: "Withdraw an event (wrongly recorded, or superseded); the log keeps both.")
+    static let positionals = ["event-id"]
+    @Argument(help: "The id of the event to withdraw, as `ustrack events` lists it.") var eventId: String
+    @Option(help: "Why it is withdrawn.") var reason: String
+    @OptionGroup var options: CommonOptions
+
+    func command() throws -> Command {
+        .retract(RetractEvent(eventId: eventId, reason: reason))
+    }
+}

@@ -1,0 +1,105 @@
+import EventStore
+import Foundation
+import Postgres
+import Tracker
+
+/// Loads the streams a command reads, decides, and appends the decision with the version it
+/// saw. Keeps what it loaded and decided in memory, so an import can decide many commands
+/// before writing any.
+final class Recorder {
+    let store: EventStore
+    let today: CalendarDate
+    private(set) var states = StreamStates()
+    private var loaded: Set<StreamName> = []
+    /// Events decided in this recorder but not yet in the store, by id (for retractions).
+    private var pending: [UUID: RetractionTarget] = [:]
+
+    init(store: EventStore, today: CalendarDate = CalendarDate(Date(), in: .current)) {
+        self.store = store
+        self.today = today
+    }
+
+    /// Decides a command against the streams as loaded (and as changed by earlier decisions
+    /// of this recorder). Throws `ValidationError` for bad input.
+    func decide(_ command: Command) throws -> Decision {
+        try load(command.streamsToRead)
+        var target: RetractionTarget?
+        if case .retract(let retraction) = command {
+            target = try retractionTarget(retraction)
+            if let target { try load([target.stream]) }
+        }
+        return try Decider.decide(command, context: DecisionContext(today: today, streams: states, retractionTarget: target))
+    }
+
+    /// Folds decided events into the in-memory states, as if they were stored.
+    func apply(_ decision: Decision, ids: [UUID]) {
+        for (event, id) in zip(decision.events, ids) {
+            states.apply(Recorded(eventId: id, event: event), to: decision.stream)
+            pending[id] = RetractionTarget(stream: decision.stream, type: event.type)
+        }
+    }
+
+    private func load(_ streams: [StreamName]) throws {
+        for stream in streams where !loaded.contains(stream) {
+            for stored in try store.readStream(stream.description) {
+                states.apply(Recorded(eventId: stored.id, event: try Self.decode(stored)), to: stream)
+            }
+            loaded.insert(stream)
+        }
+    }
+
+    private func retractionTarget(_ command: RetractEvent) throws -> RetractionTarget? {
+        let id = try RetractEvent.eventId(parsing: command.eventId)
+        if let pending = pending[id] { return pending }
+        guard let stored = try store.event(id: id) else { return nil }
+        guard let stream = StreamName(stored.stream) else {
+            throw ValidationError("event \(id.uuidString.lowercased()) is in stream \(stored.stream), which ustrack does not manage")
+        }
+        return RetractionTarget(stream: stream, type: stored.type)
+    }
+
+    static func decode(_ stored: RecordedEvent) throws -> TrackerEvent {
+        do {
+            return try TrackerEvent.decode(type: stored.type, schemaVersion: stored.schemaVersion, data: Data(stored.data.utf8))
+        } catch {
+            throw Failure.other("cannot read event at position \(stored.position) (\(stored.type)) in \(stored.stream): \(error)")
+        }
+    }
+
+    /// The store's form of decided events, with metadata saying who and what caused them.
+    static func newEvents(_ decision: Decision, commandId: UUID) throws -> [NewEvent] {
+        try decision.events.map { event in
+            NewEvent(type: event.type, schemaVersion: event.schemaVersion,
+                     data: String(decoding: try event.encode(), as: UTF8.self),
+                     metadata: EventMetadata(actor: actor, commandId: commandId, toolVersion: "ustrack \(Ustrack.version)"))
+        }
+    }
+
+    static var actor: String {
+        ProcessInfo.processInfo.environment["USTRACK_ACTOR"] ?? NSUserName()
+    }
+}
+
+/// Retries work that lost a race for a stream: reload, decide again, append again, with
+/// exponential backoff and full jitter so that busy writers spread out.
+enum ConflictRetry {
+    static let attempts = 25
+
+    static func run<T>(_ body: () throws -> T) throws -> T {
+        var lastConflict: EventStoreError?
+        for attempt in 0..<attempts {
+            do {
+                return try body()
+            } catch let conflict as EventStoreError {
+                guard case .wrongExpectedVersion = conflict else { throw conflict }
+                lastConflict = conflict
+                let ceiling = min(0.5, 0.005 * pow(2, Double(attempt)))
+                Thread.sleep(forTimeInterval: Double.random(in: 0...ceiling))
+            }
+        }
+        throw Failure.conflict("""
+            gave up after \(attempts) tries: other writers kept changing the same stream \
+            (\(lastConflict.map { "\($0)" } ?? "")). Nothing was written; run the command again.
+            """)
+    }
+}
