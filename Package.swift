@@ -35,7 +35,9 @@ let package = Package(
                 "Postgres", "EventStore", "Migrations", "Tracker", "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // The sample dataset travels inside the binary, like the migrations.
+            resources: [.embedInCode("Dataset/union-state-2021-2023.ndjson")]
         ),
         .executableTarget(
             name: "ustrack-bench",

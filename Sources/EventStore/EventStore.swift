@@ -26,12 +26,10 @@ public final class EventStore {
             FROM store.append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::integer[], $8::uuid)
             """)
         appendStatement = statement
-        let encoder = JSONEncoder()
-        let metadata = try events.map { String(decoding: try encoder.encode($0.metadata), as: UTF8.self) }
         do {
             let result = try connection.execute(statement, [
                 stream, expected.sqlValue,
-                events.map(\.id), events.map(\.type), events.map(\.data), metadata,
+                events.map(\.id), events.map(\.type), events.map(\.data), events.map(\.metadata),
                 events.map(\.schemaVersion), commandId,
             ])
             let appended = (0..<result.rowCount).map { row in
@@ -49,8 +47,19 @@ public final class EventStore {
     @discardableResult
     public func appendBulk<Events: Sequence>(_ events: Events, expectedVersions: [String: Int64] = [:]) throws -> Int
     where Events.Element == (stream: String, event: NewEvent) {
+        try appendBulk(expectedVersions: expectedVersions) { emit in
+            for (stream, event) in events { try emit(stream, event) }
+        }
+    }
+
+    /// The streaming form: `produce` emits events one by one and each goes straight into the
+    /// COPY, so memory stays flat however many there are.
+    @discardableResult
+    public func appendBulk(
+        expectedVersions: [String: Int64] = [:],
+        _ produce: (_ emit: (String, NewEvent) throws -> Void) throws -> Void
+    ) throws -> Int {
         let batch = UUID()
-        let encoder = JSONEncoder()
         return try connection.transaction {
             var ordinal = 0
             try connection.copyIn("""
@@ -58,12 +67,11 @@ public final class EventStore {
                     (batch, ord, stream, event_id, type, schema_version, data, metadata, expected_version, recorded_at)
                 FROM STDIN
                 """) { writer in
-                for (stream, event) in events {
+                try produce { stream, event in
                     ordinal += 1
                     try writer.writeRow([
                         batch.postgresText, String(ordinal), stream, event.id.postgresText, event.type,
-                        String(event.schemaVersion), event.data,
-                        String(decoding: try encoder.encode(event.metadata), as: UTF8.self),
+                        String(event.schemaVersion), event.data, event.metadata,
                         expectedVersions[stream].map(String.init), event.recordedAt?.postgresText,
                     ])
                 }

@@ -40,25 +40,42 @@ public struct EventMetadata: Codable, Sendable, Hashable {
         case actor, commandId = "command_id", correlationId = "correlation_id",
              causationId = "causation_id", toolVersion = "tool_version"
     }
+
+    /// UUIDs in lowercase, as PostgreSQL prints them, so SQL can compare the text as stored.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(actor, forKey: .actor)
+        try container.encodeIfPresent(commandId?.uuidString.lowercased(), forKey: .commandId)
+        try container.encodeIfPresent(correlationId?.uuidString.lowercased(), forKey: .correlationId)
+        try container.encodeIfPresent(causationId?.uuidString.lowercased(), forKey: .causationId)
+        try container.encodeIfPresent(toolVersion, forKey: .toolVersion)
+    }
 }
 
-/// An event to append. `data` is a JSON document.
+/// An event to append. `data` and `metadata` are JSON documents.
 public struct NewEvent: Sendable, Hashable {
     public var id: UUID
     public var type: String
     public var schemaVersion: Int
     public var data: String
-    public var metadata: EventMetadata
+    public var metadata: String
     /// Only `appendBulk` honours it, to restore an export as it was recorded; nil means now.
     public var recordedAt: Date?
 
     public init(id: UUID = UUID(), type: String, schemaVersion: Int = 1, data: String,
                 metadata: EventMetadata = EventMetadata(), recordedAt: Date? = nil) {
+        // Encoding a struct of optional strings and UUIDs cannot fail.
+        let json = (try? JSONEncoder().encode(metadata)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        self.init(id: id, type: type, schemaVersion: schemaVersion, data: data, metadataJSON: json, recordedAt: recordedAt)
+    }
+
+    /// For metadata that is already JSON, e.g. an exported event's, kept exactly.
+    public init(id: UUID, type: String, schemaVersion: Int, data: String, metadataJSON: String, recordedAt: Date?) {
         self.id = id
         self.type = type
         self.schemaVersion = schemaVersion
         self.data = data
-        self.metadata = metadata
+        self.metadata = metadataJSON
         self.recordedAt = recordedAt
     }
 }

@@ -65,10 +65,11 @@ public final class QueryResult {
     }
 }
 
-enum Timestamps {
+/// timestamptz text <-> Date, exact to the microsecond.
+public enum Timestamps {
     /// Parses `2024-05-01 10:11:12.123456+00`, as PostgreSQL prints timestamptz in UTC with
     /// ISO DateStyle. Hand-written because it sits on the hot path of reading the log.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 22 else { return nil }
         func number(_ from: Int, _ length: Int) -> Int? {
@@ -107,7 +108,7 @@ enum Timestamps {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
-    static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var days = micros / 86_400_000_000
         var ofDay = micros % 86_400_000_000

@@ -17,7 +17,7 @@ struct Ustrack: ParsableCommand {
         version: version,
         subcommands: [
             PortfolioCommand.self, ProgrammeCommand.self, MilestoneCommand.self, SourceCommand.self,
-            ProgressCommand.self, RetractCommand.self, ParseCommand.self,
+            ProgressCommand.self, RetractCommand.self, ParseCommand.self, ImportCommand.self, ExportCommand.self,
             DbCommand.self, DemoCommand.self,
         ]
     )

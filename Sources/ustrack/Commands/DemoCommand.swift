@@ -1,15 +1,81 @@
 import ArgumentParser
+import EventStore
+import Foundation
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Set up the embedded database and show its status.")
+        abstract: "Load the bundled Union State sample dataset into the default database and show it.",
+        discussion: """
+            Loading is idempotent: running the demo again adds nothing. With --sources, the full
+            texts of the source documents are stored too (scripts/demo passes ../shared/sources).
+            """)
+    @Option(help: "A folder holding the source documents' text files, to store their full text.")
+    var sources: String?
     @OptionGroup var options: CommonOptions
+
+    static let datasetName = "union-state-2021-2023.ndjson"
 
     func run() throws {
         let target = DatabaseTarget.resolve(options)
-        _ = try target.connect()
-        Output.line("ustrack \(Ustrack.version) is ready on \(target) (\(target.origin)).")
-        try DbCommand.Status.parse(options.databaseURL.map { ["--database-url", $0] } ?? []).run()
+        let store = EventStore(connection: try target.connectMigrated())
+        let folder = URL(fileURLWithPath: sources ?? FileManager.default.currentDirectoryPath)
+        let (dataset, missing) = Self.dataset(attachingTextsFrom: folder)
+        let summary = try withFailures(target) { try Importer(store: store).run(MemoryLines(text: dataset, baseDirectory: folder)) }
+
+        Output.line("ustrack \(Ustrack.version) — sample dataset \(Self.datasetName)")
+        Output.line("database: \(target) (\(target.origin))")
+        Output.line("loaded \(summary.events) new events from \(summary.lines) lines (\(summary.alreadyImported) lines were already loaded)")
+        if !missing.isEmpty {
+            Output.line("source texts not attached (\(missing.count) files not found in \(folder.path)); pass --sources DIR to store them")
+        }
+        let counts = try withFailures(target) {
+            try store.connection.execute("""
+                SELECT type, count(*) FROM store.events GROUP BY type ORDER BY type
+                """)
+        }
+        Output.line()
+        Output.line("the log now holds:")
+        for row in 0..<counts.rowCount {
+            Output.line("  \(counts.string(row, 1)!.padding(toLength: 4, withPad: " ", startingAt: 0)) \(counts.string(row, 0)!)")
+        }
+        let claims = try withFailures(target) {
+            try store.connection.execute("""
+                SELECT data ->> 'as_of', data ->> 'scope', data ->> 'wording', data ->> 'unit', data ->> 'source'
+                FROM store.events WHERE type = 'ProgressClaimed' ORDER BY data ->> 'as_of', position
+                """)
+        }
+        Output.line()
+        Output.line("progress claims, by the date they speak of:")
+        for row in 0..<claims.rowCount {
+            Output.line("  \(claims.string(row, 0)!)  \(claims.string(row, 1)!): \"\(claims.string(row, 2)!)\" (\(claims.string(row, 3)!), source \(claims.string(row, 4)!))")
+        }
+        Output.line()
+        Output.line("""
+            look further:
+              ustrack parse "more than half of the measures"
+              ustrack export | head
+              psql "\(target.embedded?.conninfo ?? "$DATABASE_URL")" -c 'SELECT position, stream, type FROM reporting.events'
+            """)
+    }
+
+    /// The bundled lines, with `file` kept where the text exists in `folder` and dropped
+    /// elsewhere, so the demo works without the documents too.
+    static func dataset(attachingTextsFrom folder: URL) -> (text: String, missing: [String]) {
+        let bundled = String(decoding: PackageResources.union_state_2021_2023_ndjson, as: UTF8.self)
+        var missing: [String] = []
+        let lines = bundled.split(separator: "\n").map { line -> String in
+            guard line.contains("\"file\""),
+                  var object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                  let file = object["file"] as? String else { return String(line) }
+            if FileManager.default.fileExists(atPath: folder.appending(path: file).path) { return String(line) }
+            missing.append(file)
+            // Same command id with or without the text, so a later run does not add it again.
+            object["command-id"] = (try? ImportLine.commandId(object))?.uuidString
+            object["file"] = nil
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(line.utf8)
+            return String(decoding: data, as: UTF8.self)
+        }
+        return (lines.joined(separator: "\n"), missing)
     }
 }

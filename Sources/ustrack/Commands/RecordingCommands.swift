@@ -199,7 +199,6 @@ struct SourceCommand: ParsableCommand {
                 let (contents, digest) = try Self.read(file)
                 text = contents
                 sha256 = digest
-                try Self.refuseKnownText(digest, options: options)
             }
             return .addSource(AddSource(id: id, title: title, publishedOn: publishedOn, speaker: speaker,
                                         publisher: publisher, url: url, text: text, sha256: sha256))
@@ -213,24 +212,6 @@ struct SourceCommand: ParsableCommand {
                 throw Failure.badInput("--file \(path) is not UTF-8 text; convert it first (e.g. iconv -t UTF-8)")
             }
             return (text, SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
-        }
-
-        /// The same text stored twice would be two sources for one document.
-        static func refuseKnownText(_ sha256: String, options: CommonOptions) throws {
-            let target = DatabaseTarget.resolve(options)
-            let connection = try target.connectMigrated()
-            let known = try withFailures(target) {
-                try connection.execute("""
-                    SELECT e.data ->> 'id' FROM store.events e
-                    WHERE e.type = 'SourceAdded' AND e.data ->> 'sha256' = $1
-                      AND NOT EXISTS (SELECT 1 FROM store.events r
-                                      WHERE r.stream = e.stream AND r.type = 'EventRetracted'
-                                        AND r.data ->> 'event_id' = e.event_id::text)
-                    """, sha256).string(0, 0)
-            }
-            if let known {
-                throw Failure.badInput("this file is already stored as source \"\(known)\" (sha256 \(sha256)): cite --source \(known) instead of adding it again")
-            }
         }
     }
 }

@@ -10,7 +10,10 @@ final class Recorder {
     let store: EventStore
     let today: CalendarDate
     private(set) var states = StreamStates()
-    private var loaded: Set<StreamName> = []
+    /// The version each stream had when it was loaded: what an import expects to find.
+    private(set) var loadedVersions: [StreamName: Int] = [:]
+    /// Source texts decided in this recorder but not yet stored: SHA-256 → source id.
+    private var pendingTexts: [String: String] = [:]
     /// Events decided in this recorder but not yet in the store, by id (for retractions).
     private var pending: [UUID: RetractionTarget] = [:]
 
@@ -28,7 +31,25 @@ final class Recorder {
             target = try retractionTarget(retraction)
             if let target { try load([target.stream]) }
         }
+        if case .addSource(let source) = command, let sha256 = source.sha256 {
+            try refuseKnownText(sha256)
+            pendingTexts[sha256] = source.id
+        }
         return try Decider.decide(command, context: DecisionContext(today: today, streams: states, retractionTarget: target))
+    }
+
+    /// The same text stored twice would be two sources for one document.
+    private func refuseKnownText(_ sha256: String) throws {
+        let known = try pendingTexts[sha256] ?? store.connection.execute("""
+            SELECT e.data ->> 'id' FROM store.events e
+            WHERE e.type = 'SourceAdded' AND e.data ->> 'sha256' = $1
+              AND NOT EXISTS (SELECT 1 FROM store.events r
+                              WHERE r.stream = e.stream AND r.type = 'EventRetracted'
+                                AND r.data ->> 'event_id' = e.event_id::text)
+            """, sha256).string(0, 0)
+        if let known {
+            throw Failure.badInput("this file is already stored as source \"\(known)\" (sha256 \(sha256)): cite --source \(known) instead of adding it again")
+        }
     }
 
     /// Folds decided events into the in-memory states, as if they were stored.
@@ -39,12 +60,19 @@ final class Recorder {
         }
     }
 
-    private func load(_ streams: [StreamName]) throws {
-        for stream in streams where !loaded.contains(stream) {
+    /// Folds an event that will be stored as it is (an imported export line) into the states.
+    func applyImported(_ event: TrackerEvent, id: UUID, stream: StreamName) throws {
+        try load([stream])
+        states.apply(Recorded(eventId: id, event: event), to: stream)
+        pending[id] = RetractionTarget(stream: stream, type: event.type)
+    }
+
+    func load(_ streams: [StreamName]) throws {
+        for stream in streams where loadedVersions[stream] == nil {
             for stored in try store.readStream(stream.description) {
                 states.apply(Recorded(eventId: stored.id, event: try Self.decode(stored)), to: stream)
             }
-            loaded.insert(stream)
+            loadedVersions[stream] = states.version(of: stream)
         }
     }
 
@@ -63,6 +91,15 @@ final class Recorder {
             return try TrackerEvent.decode(type: stored.type, schemaVersion: stored.schemaVersion, data: Data(stored.data.utf8))
         } catch {
             throw Failure.other("cannot read event at position \(stored.position) (\(stored.type)) in \(stored.stream): \(error)")
+        }
+    }
+
+    /// For an event that is not stored yet (an import line); the caller adds the line number.
+    static func decode(type: String, schemaVersion: Int, data: String) throws -> TrackerEvent {
+        do {
+            return try TrackerEvent.decode(type: type, schemaVersion: schemaVersion, data: Data(data.utf8))
+        } catch {
+            throw Failure.badInput("\(type) event: \(error)")
         }
     }
 

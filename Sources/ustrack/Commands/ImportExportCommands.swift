@@ -1,0 +1,106 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import Postgres
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Record the commands (or exported events) of an NDJSON file: all or nothing, idempotent.",
+        discussion: """
+            Each line is one JSON object: a command in the CLI's words, e.g.
+              {"command": "programme add", "id": "customs", "portfolio": "union-state-2021-2023", "title": "Customs"}
+            (keys are the arguments and flags as --help names them), or an event line as `ustrack export`
+            writes it. A line's command id is derived from its content unless it gives "command-id",
+            so importing the same file again adds nothing. A `file` of `source add` is relative to
+            the NDJSON file.
+            """)
+    @Argument(help: "The NDJSON file.") var file: String
+    @OptionGroup var options: CommonOptions
+
+    func run() throws {
+        let target = DatabaseTarget.resolve(options)
+        let store = EventStore(connection: try target.connectMigrated())
+        let terminal = isatty(STDERR_FILENO) == 1
+        var importer = Importer(store: store)
+        if terminal {
+            importer.progress = { done, total in
+                FileHandleOutput.standardError.write("\rimporting: \(done) of \(total) lines" + (done == total ? "\n" : ""))
+            }
+        }
+        let summary = try withFailures(target) { try importer.run(FileLines(url: URL(fileURLWithPath: file))) }
+        switch options.format {
+        case .json: try Output.json(summary)
+        case .csv: Output.csv([["lines", "events", "already_imported"],
+                               [String(summary.lines), String(summary.events), String(summary.alreadyImported)]])
+        case .table:
+            Output.line("imported \(summary.events) events from \(summary.lines) lines (\(summary.alreadyImported) lines were already imported)")
+        }
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the whole log as NDJSON, one event a line, which `import` reads back.")
+    @Option(help: "Write to this file instead of standard output.") var out: String?
+    @OptionGroup var options: CommonOptions
+
+    func run() throws {
+        let target = DatabaseTarget.resolve(options)
+        let store = EventStore(connection: try target.connectMigrated())
+        var sink = try ExportSink(path: out)
+        try withFailures(target) {
+            try store.forEachEvent { event in try sink.write(ExportLine.line(for: event)) }
+        }
+        try sink.finish()
+    }
+}
+
+enum ExportLine {
+    /// Keys in a fixed order; `data` and `metadata` are the stored JSON, embedded as they are.
+    static func line(for event: RecordedEvent) -> String {
+        "{\"position\":\(event.position),\"stream\":\(quoted(event.stream)),\"version\":\(event.version),"
+            + "\"event_id\":\"\(event.id.uuidString.lowercased())\",\"type\":\(quoted(event.type)),"
+            + "\"schema_version\":\(event.schemaVersion),\"recorded_at\":\"\(iso(event.recordedAt))\","
+            + "\"data\":\(event.data),\"metadata\":\(event.metadata)}\n"
+    }
+
+    static func quoted(_ text: String) -> String {
+        String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
+    }
+
+    /// `2024-05-01T10:11:12.123456Z`
+    static func iso(_ date: Date) -> String {
+        Timestamps.format(date).replacingOccurrences(of: " ", with: "T").replacingOccurrences(of: "+00", with: "Z")
+    }
+}
+
+/// Buffered writes to a file or stdout.
+struct ExportSink {
+    private let handle: FileHandle
+    private var buffer = Data()
+
+    init(path: String?) throws {
+        guard let path else { handle = .standardOutput; return }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+            throw Failure.badInput("cannot write --out \(path): give a path in a writable directory")
+        }
+        handle = file
+    }
+
+    mutating func write(_ line: String) throws {
+        buffer.append(contentsOf: line.utf8)
+        if buffer.count > 1 << 20 { try flush() }
+    }
+
+    mutating func finish() throws {
+        try flush()
+        if handle !== FileHandle.standardOutput { try handle.close() }
+    }
+
+    private mutating func flush() throws {
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

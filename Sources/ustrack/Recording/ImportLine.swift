@@ -1,0 +1,138 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import Tracker
+
+/// One line of an NDJSON import: a command in the CLI's own words, or an event as `export`
+/// writes it.
+enum ImportLine {
+    case command(RecordingCommand, id: UUID)
+    case event(ExportedEvent)
+
+    /// Reads one line; `baseDirectory` resolves the relative `file` of `source add` lines.
+    static func parse(_ text: Substring, baseDirectory: URL) throws -> ImportLine {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+            throw Failure.badInput("not a JSON object; each line must be one object, e.g. {\"command\": \"programme add\", \"id\": \"…\", …}")
+        }
+        if object["command"] != nil { return try command(object, baseDirectory: baseDirectory) }
+        if object["type"] != nil || object["data"] != nil { return .event(try ExportedEvent(object)) }
+        throw Failure.badInput("neither a command (needs \"command\") nor an exported event (needs \"stream\", \"type\", \"data\")")
+    }
+
+    private static func command(_ object: [String: Any], baseDirectory: URL) throws -> ImportLine {
+        guard let words = (object["command"] as? String)?.split(separator: " ").map(String.init),
+              let type = recordingCommandType(words) else {
+            let names = recordingCommands.map { $0.words.joined(separator: " ") }.joined(separator: ", ")
+            throw Failure.badInput("\"command\" must be one of: \(names)")
+        }
+        var fields = object
+        fields["command"] = nil
+        let id = try commandId(object)
+        fields["command-id"] = nil
+        for reserved in ["format", "database-url"] where fields[reserved] != nil {
+            throw Failure.badInput("\"\(reserved)\" applies to the whole import, not to one line")
+        }
+        if words == ["source", "add"], let file = fields["file"] as? String {
+            fields["file"] = URL(fileURLWithPath: file, relativeTo: baseDirectory).path
+        }
+        var arguments = words
+        for name in type.positionals {
+            guard let value = fields.removeValue(forKey: name) else { throw Failure.badInput("missing \"\(name)\"") }
+            arguments.append(try text(value, name))
+        }
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) where !(value is NSNull) {
+            arguments += ["--\(name)", try text(value, name)]
+        }
+        do {
+            guard let parsed = try Ustrack.parseAsRoot(arguments) as? RecordingCommand else {
+                throw Failure.badInput("\(words.joined(separator: " ")) is not a recording command")
+            }
+            return .command(parsed, id: id)
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure.badInput(Ustrack.message(for: error).replacingOccurrences(of: "--", with: ""))
+        }
+    }
+
+    /// Given, or derived from the line's content, so the same line imported twice is one command.
+    static func commandId(_ object: [String: Any]) throws -> UUID {
+        if let given = object["command-id"] {
+            guard let text = given as? String, let id = UUID(uuidString: text) else {
+                throw Failure.badInput("\"command-id\" must be a UUID")
+            }
+            return id
+        }
+        let canonical = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        var bytes = Array(SHA256.hash(data: canonical).prefix(16))
+        bytes[6] = (bytes[6] & 0x0f) | 0x50  // name-based, as UUID version 5
+        bytes[8] = (bytes[8] & 0x3f) | 0x80
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
+    private static func text(_ value: Any, _ name: String) throws -> String {
+        switch value {
+        case let string as String: return string
+        // JSON true/false arrive as an NSNumber subclass; no flag takes a boolean.
+        case let number as NSNumber where !String(describing: type(of: number)).contains("Boolean"):
+            return number.stringValue
+        default: throw Failure.badInput("\"\(name)\" must be a string or a number")
+        }
+    }
+
+    static let recordingCommands: [(words: [String], type: RecordingCommand.Type)] = [
+        (["portfolio", "define"], PortfolioCommand.Define.self),
+        (["portfolio", "revise"], PortfolioCommand.Revise.self),
+        (["programme", "add"], ProgrammeCommand.Add.self),
+        (["programme", "complete"], ProgrammeCommand.Complete.self),
+        (["milestone", "add"], MilestoneCommand.Add.self),
+        (["milestone", "reach"], MilestoneCommand.Reach.self),
+        (["source", "add"], SourceCommand.Add.self),
+        (["progress"], ProgressCommand.self),
+        (["retract"], RetractCommand.self),
+    ]
+
+    static func recordingCommandType(_ words: [String]) -> RecordingCommand.Type? {
+        recordingCommands.first { $0.words == words }?.type
+    }
+}
+
+/// An event as `export` writes it and `import` reads it back.
+struct ExportedEvent {
+    let stream: String
+    let id: UUID
+    let type: String
+    let schemaVersion: Int
+    /// JSON text.
+    let data: String
+    let metadata: String
+    let recordedAt: Date?
+
+    init(_ object: [String: Any]) throws {
+        guard let stream = object["stream"] as? String, !stream.isEmpty else { throw Failure.badInput("\"stream\" is missing") }
+        guard let type = object["type"] as? String, !type.isEmpty else { throw Failure.badInput("\"type\" is missing") }
+        guard let idText = object["event_id"] as? String, let id = UUID(uuidString: idText) else {
+            throw Failure.badInput("\"event_id\" must be a UUID")
+        }
+        guard let data = object["data"], data is [String: Any] || data is [Any] else {
+            throw Failure.badInput("\"data\" must be a JSON object")
+        }
+        let metadata = object["metadata"] ?? [String: Any]()
+        guard metadata is [String: Any] else { throw Failure.badInput("\"metadata\" must be a JSON object") }
+        var recordedAt: Date?
+        if let text = object["recorded_at"] as? String {
+            guard let date = Timestamps.parse(text) else { throw Failure.badInput("\"recorded_at\" is not an ISO timestamp") }
+            recordedAt = date
+        }
+        self.stream = stream
+        self.id = id
+        self.type = type
+        self.schemaVersion = (object["schema_version"] as? Int) ?? 1
+        self.data = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
+        self.metadata = String(decoding: try JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys]), as: UTF8.self)
+        self.recordedAt = recordedAt
+    }
+}
+
+import Postgres

@@ -1,0 +1,144 @@
+import EventStore
+import Foundation
+import Postgres
+import Tracker
+
+/// Lines to import, read as often as needed: once to check and decide, once to write.
+protocol LineSource {
+    var baseDirectory: URL { get }
+    /// Calls `body` with each line and its 1-based number.
+    func forEachLine(_ body: (Int, Substring) throws -> Void) throws
+}
+
+struct FileLines: LineSource {
+    let url: URL
+    var baseDirectory: URL { url.deletingLastPathComponent() }
+
+    func forEachLine(_ body: (Int, Substring) throws -> Void) throws {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw Failure.badInput("cannot read \(url.path): give the path of an NDJSON file")
+        }
+        defer { try? handle.close() }
+        var number = 0
+        var carry = Data()
+        // Chunks keep memory flat for large files.
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            carry.append(chunk)
+            var start = carry.startIndex
+            while let newline = carry[start...].firstIndex(of: 10) {
+                number += 1
+                try body(number, Substring(String(decoding: carry[start..<newline], as: UTF8.self)))
+                start = carry.index(after: newline)
+            }
+            carry = Data(carry[start...])
+        }
+        if !carry.isEmpty {
+            number += 1
+            try body(number, Substring(String(decoding: carry, as: UTF8.self)))
+        }
+    }
+}
+
+struct MemoryLines: LineSource {
+    let text: String
+    let baseDirectory: URL
+
+    func forEachLine(_ body: (Int, Substring) throws -> Void) throws {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            try body(index + 1, line)
+        }
+    }
+}
+
+/// Imports NDJSON: all or nothing per file, idempotent (lines whose command id or event id the
+/// log holds are skipped). First every line is read, checked and decided in memory; then the
+/// lines are read again and their events stream through one COPY, in one transaction.
+struct Importer {
+    struct Summary: Encodable {
+        var lines = 0
+        var events = 0
+        var alreadyImported = 0
+        enum CodingKeys: String, CodingKey { case lines, events, alreadyImported = "already_imported" }
+    }
+
+    let store: EventStore
+    var progress: ((Int, Int) -> Void)?
+
+    func run(_ source: LineSource) throws -> Summary {
+        try ConflictRetry.run { try attempt(source) }
+    }
+
+    private func attempt(_ source: LineSource) throws -> Summary {
+        let recorder = Recorder(store: store)
+        var summary = Summary()
+        // What pass two writes for each command line, by line number.
+        var decided: [Int: (stream: StreamName, events: [NewEvent])] = [:]
+        var skipped: Set<Int> = []
+        var firstLineOf: [UUID: Int] = [:]
+        var pendingEvents: [(line: Int, event: ExportedEvent)] = []
+
+        // Event lines are checked against the log in chunks, then folded into the states.
+        func flushEvents() throws {
+            let known = try store.knownEventIds(pendingEvents.map(\.event.id))
+            for (line, event) in pendingEvents {
+                if known.contains(event.id) { skipped.insert(line); continue }
+                if let stream = StreamName(event.stream), StreamKind.allCases.contains(stream.kind) {
+                    let decodedEvent = try Recorder.decode(
+                        type: event.type, schemaVersion: event.schemaVersion, data: event.data)
+                    try recorder.applyImported(decodedEvent, id: event.id, stream: stream)
+                }
+            }
+            pendingEvents.removeAll(keepingCapacity: true)
+        }
+
+        try source.forEachLine { number, text in
+            guard !text.allSatisfy(\.isWhitespace) else { return }
+            summary.lines += 1
+            do {
+                switch try ImportLine.parse(text, baseDirectory: source.baseDirectory) {
+                case .event(let event):
+                    if let first = firstLineOf[event.id] {
+                        throw Failure.badInput("event id \(event.id.uuidString.lowercased()) appears twice (first on line \(first))")
+                    }
+                    firstLineOf[event.id] = number
+                    pendingEvents.append((number, event))
+                    if pendingEvents.count >= 5000 { try flushEvents() }
+                case .command(let line, let id):
+                    try flushEvents()
+                    if try !store.knownCommandIds([id]).isEmpty { skipped.insert(number); return }
+                    let decision = try recorder.decide(try line.command())
+                    let events = try Recorder.newEvents(decision, commandId: id)
+                    recorder.apply(decision, ids: events.map(\.id))
+                    decided[number] = (decision.stream, events)
+                }
+            } catch let error as Failure where error.code == .badInput {
+                throw Failure.badInput("line \(number): \(error.message)\nNothing was imported.")
+            } catch let error as Tracker.ValidationError {
+                throw Failure.badInput("line \(number): \(error.message)\nNothing was imported.")
+            }
+        }
+        try flushEvents()
+        summary.alreadyImported = skipped.count
+
+        let expected = Dictionary(uniqueKeysWithValues: recorder.loadedVersions.map { ($0.key.description, Int64($0.value)) })
+        let total = summary.lines
+        summary.events = try store.appendBulk(expectedVersions: expected) { emit in
+            var lines = 0
+            try source.forEachLine { number, text in
+                guard !text.allSatisfy(\.isWhitespace) else { return }
+                lines += 1
+                if lines % 1000 == 0 { progress?(lines, total) }
+                if skipped.contains(number) { return }
+                if let decided = decided[number] {
+                    for event in decided.events { try emit(decided.stream.description, event) }
+                } else if case .event(let event) = try ImportLine.parse(text, baseDirectory: source.baseDirectory) {
+                    try emit(event.stream, NewEvent(
+                        id: event.id, type: event.type, schemaVersion: event.schemaVersion, data: event.data,
+                        metadataJSON: event.metadata, recordedAt: event.recordedAt))
+                }
+            }
+            progress?(total, total)
+        }
+        return summary
+    }
+}
