@@ -2,7 +2,7 @@ import ChildProcess
 import Foundation
 
 /// Runs the built `ustrack` binary, as a user would, against a database of the test's.
-public struct UstrackBinary {
+public struct UstrackBinary: Sendable {
     public let path: String
     public var environment: [String: String]
 

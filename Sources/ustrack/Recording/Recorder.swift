@@ -120,7 +120,8 @@ final class Recorder {
 /// Retries work that lost a race for a stream: reload, decide again, append again, with
 /// exponential backoff and full jitter so that busy writers spread out.
 enum ConflictRetry {
-    static let attempts = 25
+    /// USTRACK_CONFLICT_ATTEMPTS lowers it, e.g. for a test that wants to see exit code 3.
+    static let attempts = ProcessInfo.processInfo.environment["USTRACK_CONFLICT_ATTEMPTS"].flatMap(Int.init) ?? 25
 
     static func run<T>(_ body: () throws -> T) throws -> T {
         var lastConflict: EventStoreError?

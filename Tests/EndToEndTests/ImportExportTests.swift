@@ -1,0 +1,118 @@
+import Foundation
+import Postgres
+import TestSupport
+import XCTest
+
+final class ImportExportTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appending(path: "ustrack-import-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    private func write(_ lines: [String], to name: String) throws -> String {
+        let url = folder.appending(path: name)
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    private let commands = [
+        #"{"command": "portfolio define", "id": "union-state", "title": "Union State", "approved-on": "2021-11-04", "programmes": 28}"#,
+        #"{"command": "programme add", "id": "customs", "portfolio": "union-state", "title": "Customs \"quoted\" ';--"}"#,
+        #"{"command": "source add", "id": "mfa", "title": "Statement", "published-on": "2023-05-17", "file": "statement.txt"}"#,
+        "",
+        #"{"command": "progress", "scope": "union-state", "wording": "more than half", "as-of": "2023-05-17", "source": "mfa", "unit": "measures"}"#,
+        #"{"command": "milestone add", "programme": "customs", "id": "m1", "title": "Agreement"}"#,
+        #"{"command": "milestone reach", "programme": "customs", "id": "m1", "on": "2023-05-01", "source": "mfa"}"#,
+    ]
+
+    func testImportIsAllOrNothingAndTheSameFileTwiceAddsNothing() throws {
+        let conninfo = try TestDatabase.create(name)
+        let ustrack = UstrackBinary(database: conninfo)
+        try "Более половины мероприятий реализовано.".write(to: folder.appending(path: "statement.txt"), atomically: true, encoding: .utf8)
+        let file = try write(commands, to: "commands.ndjson")
+
+        let first = try ustrack.run("import", file, "--format", "json")
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let summary = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(summary["events"] as? Int, 6)
+        XCTAssertEqual(summary["lines"] as? Int, 6)
+
+        let second = try ustrack.run("import", file, "--format", "json")
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let again = try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(again["events"] as? Int, 0)
+        XCTAssertEqual(again["already_imported"] as? Int, 6)
+
+        let connection = try Connection.connect(conninfo)
+        XCTAssertEqual(try connection.execute("SELECT count(*) FROM store.events").int(0, 0), 6)
+        XCTAssertEqual(try connection.execute("SELECT data ->> 'text' FROM store.events WHERE type = 'SourceAdded'").string(0, 0),
+                       "Более половины мероприятий реализовано.")
+        XCTAssertEqual(try connection.execute("SELECT data ->> 'title' FROM store.events WHERE stream = 'programme-customs' AND version = 1").string(0, 0),
+                       #"Customs "quoted" ';--"#)
+    }
+
+    func testMalformedLinesRejectTheWholeFileNamingTheLine() throws {
+        let conninfo = try TestDatabase.create(name)
+        let ustrack = UstrackBinary(database: conninfo)
+        try "text".write(to: folder.appending(path: "statement.txt"), atomically: true, encoding: .utf8)
+        let bad: [(line: String, message: String)] = [
+            ("{not json", "not a JSON object"),
+            (#"{"command": "teleport", "id": "x"}"#, "\"command\" must be one of"),
+            (#"{"command": "programme add", "portfolio": "union-state", "title": "T"}"#, "missing \"id\""),
+            (#"{"command": "programme add", "id": "x", "portfolio": "union-state", "title": "T", "colour": "red"}"#, "colour"),
+            (#"{"command": "progress", "scope": "union-state", "wording": "lots", "as-of": "2023-05-17", "source": "mfa"}"#, "lots"),
+            (#"{"command": "programme add", "id": "x", "portfolio": "nowhere", "title": "T"}"#, "unknown portfolio"),
+            (#"{"stream": "programme-x", "type": "ProgrammeAdded", "data": {"id": "x"}}"#, "event_id"),
+        ]
+        for (line, message) in bad {
+            let file = try write(Array(commands.prefix(3)) + [line] + Array(commands.suffix(2)), to: "bad.ndjson")
+            let outcome = try ustrack.run("import", file)
+            XCTAssertEqual(outcome.status, 2, "\(line): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stderr.contains("line 4:"), "\(line): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stderr.contains(message), "\(line) should mention \(message): \(outcome.stderr)")
+            XCTAssertEqual(try Connection.connect(conninfo).execute("SELECT count(*) FROM store.events").int(0, 0), 0)
+        }
+        let missing = try ustrack.run("import", folder.appending(path: "absent.ndjson").path)
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("absent.ndjson"), missing.stderr)
+    }
+
+    func testExportThenImportIntoAFreshDatabaseGivesTheSameLog() throws {
+        let source = try TestDatabase.create(name + "a")
+        let ustrack = UstrackBinary(database: source)
+        try "Текст".write(to: folder.appending(path: "statement.txt"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try ustrack.run("import", try write(commands, to: "c.ndjson")).status, 0)
+        let reached = try Connection.connect(source).execute("SELECT event_id FROM store.events WHERE type = 'MilestoneReached'").string(0, 0)!
+        XCTAssertEqual(try ustrack.run("retract", reached, "--reason", "wrong day").status, 0)
+        XCTAssertEqual(try ustrack.run("progress", "customs", "2 из 3", "--as-of", "2023-05-17", "--source", "mfa").status, 0)
+
+        let exported = folder.appending(path: "log.ndjson").path
+        let export = try ustrack.run("export", "--out", exported)
+        XCTAssertEqual(export.status, 0, export.stderr)
+
+        let target = try TestDatabase.create(name + "b")
+        let restore = UstrackBinary(database: target)
+        let imported = try restore.run("import", exported)
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertEqual(try restore.run("import", exported, "--format", "json").stdout.contains("\"events\" : 0"), true)
+
+        let columns = "stream, version, event_id, type, schema_version, data::text, metadata::text, recorded_at"
+        let original = try Connection.connect(source).execute("SELECT \(columns) FROM store.events ORDER BY position")
+        let copy = try Connection.connect(target).execute("SELECT \(columns) FROM store.events ORDER BY position")
+        XCTAssertEqual(original.rowCount, 8)
+        XCTAssertEqual(copy.rowCount, original.rowCount)
+        for row in 0..<original.rowCount {
+            for column in 0..<original.columnCount {
+                XCTAssertEqual(copy.string(row, column), original.string(row, column), "row \(row) column \(original.columnNames[column])")
+            }
+        }
+        // The restored log still decides like the original: the retracted reach can be recorded again.
+        XCTAssertEqual(try restore.run("milestone", "reach", "customs", "m1", "--on", "2023-05-02", "--source", "mfa").status, 0)
+    }
+}
