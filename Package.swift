@@ -29,10 +29,11 @@ let package = Package(
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-sql"]),
         .target(name: "Tracker"),
         .target(name: "ChildProcess"),
+        .target(name: "Projections", dependencies: ["Postgres", "EventStore", "Tracker"]),
         .executableTarget(
             name: "ustrack",
             dependencies: [
-                "Postgres", "EventStore", "Migrations", "Tracker", "ChildProcess",
+                "Postgres", "EventStore", "Migrations", "Tracker", "Projections", "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -48,6 +49,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ustrack"]),
     ]
 )

@@ -5,6 +5,8 @@ import Foundation
 public struct PipelineBatch {
     var statements: [(sql: String, parameters: [String?])] = []
 
+    public init() {}
+
     public mutating func add(_ sql: String, _ parameters: [any PostgresParameter] = []) {
         statements.append((sql, parameters.map(\.postgresText)))
     }

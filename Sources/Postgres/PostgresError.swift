@@ -14,6 +14,7 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let undefinedTable = SQLState(rawValue: "42P01")
     public static let undefinedFunction = SQLState(rawValue: "42883")
     public static let duplicateObject = SQLState(rawValue: "42710")
+    public static let readOnlySQLTransaction = SQLState(rawValue: "25006")
     public static let serializationFailure = SQLState(rawValue: "40001")
     public static let deadlockDetected = SQLState(rawValue: "40P01")
     public static let queryCanceled = SQLState(rawValue: "57014")

@@ -22,6 +22,7 @@ struct DemoCommand: ParsableCommand {
         let folder = URL(fileURLWithPath: sources ?? FileManager.default.currentDirectoryPath)
         let (dataset, missing) = Self.dataset(attachingTextsFrom: folder)
         let summary = try withFailures(target) { try Importer(store: store).run(MemoryLines(text: dataset, baseDirectory: folder)) }
+        try Session(target: target, store: store).catchUp()
 
         Output.line("ustrack \(Ustrack.version) — sample dataset \(Self.datasetName)")
         Output.line("database: \(target) (\(target.origin))")

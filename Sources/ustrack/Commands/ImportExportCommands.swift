@@ -19,16 +19,16 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() throws {
-        let target = DatabaseTarget.resolve(options)
-        let store = EventStore(connection: try target.connectMigrated())
+        let session = try Session(options)
         let terminal = isatty(STDERR_FILENO) == 1
-        var importer = Importer(store: store)
+        var importer = Importer(store: session.store)
         if terminal {
             importer.progress = { done, total in
                 FileHandleOutput.standardError.write("\rimporting: \(done) of \(total) lines" + (done == total ? "\n" : ""))
             }
         }
-        let summary = try withFailures(target) { try importer.run(FileLines(url: URL(fileURLWithPath: file))) }
+        let summary = try session.run { try importer.run(FileLines(url: URL(fileURLWithPath: file))) }
+        try session.catchUp()
         switch options.format {
         case .json: try Output.json(summary)
         case .csv: Output.csv([["lines", "events", "already_imported"],
@@ -47,11 +47,10 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() throws {
-        let target = DatabaseTarget.resolve(options)
-        let store = EventStore(connection: try target.connectMigrated())
+        let session = try Session(options)
         var sink = try ExportSink(path: out)
-        try withFailures(target) {
-            try store.forEachEvent { event in try sink.write(ExportLine.line(for: event)) }
+        try session.run {
+            try session.store.forEachEvent { event in try sink.write(ExportLine.line(for: event)) }
         }
         try sink.finish()
     }

@@ -16,11 +16,11 @@ protocol RecordingCommand: ParsableCommand {
 extension RecordingCommand {
     func run() throws {
         let command = try self.command()
-        let target = DatabaseTarget.resolve(options)
-        let store = EventStore(connection: try target.connectMigrated())
+        let session = try Session(options)
+        let store = session.store
         // One id for every try, so a retry after a lost answer finds the first try's events.
         let commandId = UUID()
-        let result = try withFailures(target) {
+        let result = try session.run {
             try ConflictRetry.run {
                 let decision = try Recorder(store: store).decide(command)
                 return (decision, try store.append(
@@ -29,6 +29,7 @@ extension RecordingCommand {
             }
         }
         try RecordedOutput.print(result.0, result.1, format: options.format)
+        try session.catchUp()
     }
 }
 

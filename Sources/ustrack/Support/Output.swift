@@ -31,3 +31,19 @@ enum Output {
         }
     }
 }
+
+extension Output {
+    /// Columns padded to their widest cell, for a terminal.
+    static func table(_ headers: [String], _ rows: [[String]]) {
+        let widths = headers.indices.map { column in
+            ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
+        }
+        func render(_ cells: [String]) -> String {
+            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        line(render(headers))
+        line(render(widths.map { String(repeating: "-", count: $0) }))
+        rows.forEach { line(render($0)) }
+    }
+}

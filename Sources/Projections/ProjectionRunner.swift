@@ -1,0 +1,109 @@
+import EventStore
+import Foundation
+import Postgres
+import Tracker
+
+public struct ProjectionStatus: Sendable, Encodable {
+    public let name: String
+    public let position: Int64
+    /// Events committed after the projection's checkpoint.
+    public let lag: Int64
+}
+
+/// Keeps the projections current: catch-up, rebuild and follow.
+public struct ProjectionRunner {
+    static let projectors: [any Projector.Type] = [CatalogProjector.self, ProgressProjector.self]
+    public static var names: [String] { projectors.map { $0.name } }
+
+    public let store: EventStore
+    public var batchSize = 1000
+
+    public init(store: EventStore) { self.store = store }
+
+    static func checkpoint(_ projector: any Projector.Type) -> String { "projection.\(projector.name)" }
+
+    /// Applies every event committed since each projection's checkpoint; returns how many
+    /// events were read.
+    @discardableResult
+    public func catchUp() throws -> Int {
+        var total = 0
+        for projector in Self.projectors {
+            let subscription = try Subscription(store: store, name: Self.checkpoint(projector), batchSize: batchSize)
+            total += try subscription.catchUp { batch in try apply(batch, to: projector, schema: "projection") }
+        }
+        return total
+    }
+
+    /// Replays the whole log into fresh temporary tables, then swaps their contents in within one
+    /// transaction: readers see the old rows until the commit and the new ones after, never a mix.
+    public func rebuild(_ name: String? = nil, progress: ((Int, Int) -> Void)? = nil) throws {
+        let chosen = try name.map { name in
+            guard let found = Self.projectors.first(where: { $0.name == name }) else { throw ProjectionError.unknownProjection(name) }
+            return [found]
+        } ?? Self.projectors
+        let connection = store.connection
+        let total = Int(try connection.execute("SELECT count(*) FROM store.events").int64(0, 0) ?? 0)
+        for projector in chosen {
+            for table in projector.tables {
+                try connection.execute("DROP TABLE IF EXISTS pg_temp.\(table)")
+                try connection.execute("CREATE TEMP TABLE \(table) (LIKE projection.\(table) INCLUDING ALL)")
+            }
+            var fence = ReadFence.start
+            var done = 0
+            while true {
+                let batch = try store.readAll(after: fence, limit: batchSize)
+                guard let last = batch.last else { break }
+                try connection.transaction { try apply(batch, to: projector, schema: "pg_temp") }
+                fence = last.fence
+                done += batch.count
+                progress?(done, max(total, done))
+            }
+            try connection.transaction {
+                for table in projector.tables {
+                    try connection.execute("LOCK TABLE projection.\(table) IN ACCESS EXCLUSIVE MODE")
+                }
+                // What committed while we replayed goes into the fresh tables too.
+                while true {
+                    let batch = try store.readAll(after: fence, limit: batchSize)
+                    guard let last = batch.last else { break }
+                    try apply(batch, to: projector, schema: "pg_temp")
+                    fence = last.fence
+                }
+                for table in projector.tables {
+                    try connection.execute("DELETE FROM projection.\(table)")
+                    try connection.execute("INSERT INTO projection.\(table) SELECT * FROM pg_temp.\(table)")
+                }
+                try store.saveCheckpoint(Self.checkpoint(projector), fence)
+            }
+            for table in projector.tables { try connection.execute("DROP TABLE pg_temp.\(table)") }
+        }
+    }
+
+    /// Each projection's checkpoint and how many events it has yet to apply.
+    public func status() throws -> [ProjectionStatus] {
+        try Self.projectors.map { projector in
+            let fence = try store.checkpoint(Self.checkpoint(projector))
+            let lag = try store.connection.execute(
+                "SELECT count(*) FROM store.events WHERE (tx, position) > ($1::text::xid8, $2)",
+                [String(fence.tx), fence.position]).int64(0, 0) ?? 0
+            return ProjectionStatus(name: projector.name, position: fence.position, lag: lag)
+        }
+    }
+
+    private func apply(_ batch: [RecordedEvent], to projector: any Projector.Type, schema: String) throws {
+        var instance = projector.init(writer: ProjectionWriter(connection: store.connection, schema: schema))
+        for event in batch {
+            // Streams of other categories are not the tracker's: no projector reads them.
+            guard StreamName(event.stream) != nil else { continue }
+            let decoded: TrackerEvent
+            do {
+                decoded = try TrackerEvent.decode(type: event.type, schemaVersion: event.schemaVersion, data: Data(event.data.utf8))
+            } catch {
+                throw ProjectionError.poison(projection: projector.name, position: event.position, type: event.type, reason: "\(error)")
+            }
+            try instance.apply(event, decoded)
+        }
+        try instance.finishBatch()
+        try instance.writer.flush()
+    }
+}
