@@ -20,7 +20,6 @@ final class Bench {
     private(set) var rows: [Row] = []
     private(set) var notes: [String] = []
     private var databaseCount = 0
-    private var concurrentNotifyOn: Double?
 
     /// Bulk-loaded streams have this many events each: a bulk import of many short streams.
     static let bulkStreamLength = 10
@@ -33,8 +32,7 @@ final class Bench {
     func run() throws {
         let stages = options.stages
         if stages.contains(.single) { try singleAppends() }
-        if stages.contains(.writers) { try concurrentAppends() }
-        if stages.contains(.notify) { try notifyCost() }
+        if stages.contains(.writers) || stages.contains(.notify) { try concurrentAppends() }
         if stages.contains(.batch) { try batches() }
         if stages.contains(.bulk) || stages.contains(.read) { try bulkLoadAndRead() }
     }
@@ -46,43 +44,53 @@ final class Bench {
         let commit = try admin.execute("SHOW synchronous_commit").string(0, 0) ?? "?"
         return "PostgreSQL \(version), fsync=\(fsync), synchronous_commit=\(commit), "
             + "\(ProcessInfo.processInfo.activeProcessorCount) CPUs; "
-            + "\(options.seconds.formatted()) s per timed measurement"
+            + "\(options.seconds.formatted()) s per timed measurement, median of \(options.rounds) round(s)"
     }
 
     private func singleAppends() throws {
-        let baseline = try timed("raw INSERT, 1 client", threads: 1, Self.rawSingle)
-        let ustrack = try timed("EventStore.append, 1 writer", threads: 1) { Self.ustrackSingle($0, notify: true) }
-        rows.append(Row(name: "single appends, 1 writer", ustrack: ustrack, baseline: baseline, target: 0.8))
+        let rates = try medians([
+            { try self.timed("raw INSERT, 1 client", threads: 1, Self.rawSingle) },
+            { try self.timed("EventStore.append, 1 writer", threads: 1) { Self.ustrackSingle($0, notify: true) } },
+        ])
+        rows.append(Row(name: "single appends, 1 writer", ustrack: rates[1], baseline: rates[0], target: 0.8))
     }
 
+    /// The 'writers' and 'notify' stages share the notify-on measurement.
     private func concurrentAppends() throws {
         let writers = options.writers
-        let baseline = try timed("raw INSERT, \(writers) clients", threads: writers, Self.rawSingle)
-        let ustrack = try timed("EventStore.append, \(writers) writers", threads: writers) {
-            Self.ustrackSingle($0, notify: true)
+        let raw = options.stages.contains(.writers), off = options.stages.contains(.notify)
+        var measurements = [{
+            try self.timed("EventStore.append, \(writers) writers", threads: writers) { Self.ustrackSingle($0, notify: true) }
+        }]
+        if raw {
+            measurements.append { try self.timed("raw INSERT, \(writers) clients", threads: writers, Self.rawSingle) }
         }
-        concurrentNotifyOn = ustrack
-        rows.append(Row(name: "single appends, \(writers) writers", ustrack: ustrack, baseline: baseline, target: 0.6))
-    }
-
-    private func notifyCost() throws {
-        let writers = options.writers
-        let on = try concurrentNotifyOn ?? timed("EventStore.append, \(writers) writers", threads: writers) {
-            Self.ustrackSingle($0, notify: true)
+        if off {
+            measurements.append {
+                try self.timed("EventStore.append, \(writers) writers, notify off", threads: writers) {
+                    Self.ustrackSingle($0, notify: false)
+                }
+            }
         }
-        let off = try timed("EventStore.append, \(writers) writers, notify off", threads: writers) {
-            Self.ustrackSingle($0, notify: false)
+        let rates = try medians(measurements)
+        if raw {
+            rows.append(Row(name: "single appends, \(writers) writers", ustrack: rates[0], baseline: rates[1], target: 0.6))
         }
-        rows.append(Row(name: "\(writers) writers, notify on vs off", ustrack: on, baseline: off, target: nil))
-        notes.append("notify on vs off: both columns are EventStore.append; 'baseline' is ustrack.notify = 'off'.")
+        if off {
+            rows.append(Row(name: "\(writers) writers, notify on vs off", ustrack: rates[0], baseline: rates.last!, target: nil))
+            notes.append("notify on vs off: both columns are EventStore.append; 'baseline' has ustrack.notify = 'off'.")
+        }
     }
 
     private func batches() throws {
-        let multiRow = try timed("raw 100-row INSERT", threads: 1, Self.rawMultiRowBatch)
-        let transaction = try timed("raw BEGIN + 100 INSERTs + COMMIT", threads: 1, Self.rawTransactionBatch)
-        let ustrack = try timed("EventStore.append of 100 events", threads: 1, Self.ustrackBatch)
+        let rates = try medians([
+            { try self.timed("raw 100-row INSERT", threads: 1, Self.rawMultiRowBatch) },
+            { try self.timed("raw BEGIN + 100 INSERTs + COMMIT", threads: 1, Self.rawTransactionBatch) },
+            { try self.timed("EventStore.append of 100 events", threads: 1, Self.ustrackBatch) },
+        ])
+        let (multiRow, transaction) = (rates[0], rates[1])
         let faster = multiRow >= transaction ? "one 100-row INSERT" : "BEGIN + 100 INSERTs + COMMIT"
-        rows.append(Row(name: "100-event batches, 1 writer", ustrack: ustrack,
+        rows.append(Row(name: "100-event batches, 1 writer", ustrack: rates[2],
                         baseline: max(multiRow, transaction), target: 0.8))
         notes.append("100-event batch baseline, events/s: one 100-row INSERT \(grouped(multiRow)), "
             + "BEGIN + 100 prepared INSERTs + COMMIT \(grouped(transaction)); the table uses the faster, \(faster).")
@@ -119,6 +127,7 @@ final class Bench {
     }
 
     private func readAll(_ connection: Connection, count: Int) throws {
+        // ORDER BY the xid8 column itself: the index order, which readAll's fence follows too.
         let copy = """
             COPY (SELECT position, stream, version, event_id, type, schema_version, data, metadata,
                          recorded_at, tx
@@ -127,34 +136,77 @@ final class Bench {
         try connection.execute("VACUUM ANALYZE store.events")
         // Untimed first pass: both readers then find the table and its index in memory.
         try connection.copyOut(copy) { _ in }
-        let baseline = try measured("COPY (SELECT … ORDER BY tx, position) TO STDOUT") {
-            try connection.copyOut(copy) { _ in }
-        }
-
         let store = EventStore(connection: connection)
-        let decoder = JSONDecoder()
-        let rssBefore = memoryKB("VmRSS")
-        var rssHalfway = rssBefore
-        let ustrack = try measured("EventStore.readAll + JSONDecoder, batches of \(options.readBatch)") {
-            var fence = ReadFence.start
-            var read = 0
-            while true {
-                let batch = try store.readAll(after: fence, limit: options.readBatch)
-                guard let last = batch.last else { break }
-                for event in batch { _ = try event.decodeData(as: Payload.self, decoder: decoder) }
-                if read < count / 2, read + batch.count >= count / 2 { rssHalfway = memoryKB("VmRSS") }
-                read += batch.count
-                fence = last.fence
-            }
-            guard read == count else { throw UsageError("readAll returned \(read) events, expected \(count)") }
-            return read
+        var memory: [(read: Int, rssKB: Int)] = []
+        var stoppedEarly = false
+        let rates = try medians([
+            { try self.measured("COPY (SELECT … ORDER BY tx, position) TO STDOUT") { try connection.copyOut(copy) { _ in } } },
+            {
+                try self.measured("EventStore.readAll + JSONDecoder, batches of \(self.options.readBatch)") {
+                    let pass = try self.readThrough(store, count: count)
+                    if memory.isEmpty { memory = pass.memory }
+                    stoppedEarly = stoppedEarly || !pass.finished
+                    return pass.read
+                }
+            },
+        ])
+        rows.append(Row(name: "read all + decode, \(grouped(Double(count)))", ustrack: rates[1],
+                        baseline: rates[0], target: 0.5))
+        if stoppedEarly {
+            notes.append("read all: readAll stopped at its time limit (\((options.seconds * 10).formatted()) s) before the end of the log; "
+                + "the rate is of the events it read.")
         }
-        let rssAfter = memoryKB("VmRSS")
-        rows.append(Row(name: "read all + decode, \(grouped(Double(count)))", ustrack: ustrack,
-                        baseline: baseline, target: 0.5))
-        notes.append("read all: RSS \(megabytes(rssBefore)) before, +\(megabytes(rssHalfway - rssBefore)) "
-            + "over the first \(grouped(Double(count / 2))) events, +\(megabytes(rssAfter - rssHalfway)) over "
-            + "the next \(grouped(Double(count - count / 2))); peak RSS of the whole run \(megabytes(memoryKB("VmHWM"))).")
+        // Growth over the second half of a pass, against the first: flat memory shows as ~0.
+        let read = memory.last?.read ?? 0
+        let start = memory.first?.rssKB ?? 0, end = memory.last?.rssKB ?? 0
+        let halfway = memory.first { $0.read >= read / 2 }?.rssKB ?? 0
+        notes.append("read all: RSS \(megabytes(start)) after the first batch, +\(megabytes(halfway - start)) by "
+            + "\(grouped(Double(read / 2))) events, +\(megabytes(end - halfway)) more by \(grouped(Double(read))); "
+            + "peak RSS of the whole run \(megabytes(memoryKB("VmHWM"))).")
+    }
+
+    /// One pass over the log through readAll, decoding every event's data, with the resident
+    /// memory after each batch. Stops after ten times `--seconds`, generous but bounded should
+    /// readAll slow down as the log grows.
+    private func readThrough(
+        _ store: EventStore, count: Int
+    ) throws -> (read: Int, finished: Bool, memory: [(read: Int, rssKB: Int)]) {
+        let decoder = JSONDecoder()
+        let deadline = ContinuousClock.now + .seconds(options.seconds * 10)
+        var fence = ReadFence.start
+        var read = 0
+        var memory: [(read: Int, rssKB: Int)] = []
+        var finished = false
+        while ContinuousClock.now < deadline {
+            let batch = try store.readAll(after: fence, limit: options.readBatch)
+            guard let last = batch.last else {
+                finished = true
+                break
+            }
+            for event in batch { _ = try event.decodeData(as: Payload.self, decoder: decoder) }
+            read += batch.count
+            fence = last.fence
+            memory.append((read, memoryKB("VmRSS")))
+        }
+        // Also a check: a reader that skipped or repeated events would not end at the count.
+        if finished ? read != count : read > count {
+            throw UsageError("readAll returned \(read) events, but the log holds \(count)")
+        }
+        return (read, finished, memory)
+    }
+
+    /// Runs each measurement `options.rounds` times, every round starting with the next one so
+    /// that a burst of load from elsewhere on the machine does not always hit the same side,
+    /// and returns the median of each.
+    private func medians(_ measurements: [() throws -> Double]) throws -> [Double] {
+        var rates = Array(repeating: [Double](), count: measurements.count)
+        for round in 0..<options.rounds {
+            for offset in measurements.indices {
+                let index = (round + offset) % measurements.count
+                rates[index].append(try measurements[index]())
+            }
+        }
+        return rates.map { $0.sorted()[$0.count / 2] }
     }
 
     /// Runs `body` on a fresh database, dropped afterwards.

@@ -10,20 +10,23 @@ struct Options {
     var bulkEvents = 1_000_000
     var writers = 8
     var readBatch = 1000
+    var rounds = 3
     var stages = Set(Stage.allCases)
     var output = "bench-results/latest.txt"
     var showHelp = false
 
     static let usage = """
-        usage: ustrack-bench [--quick] [--seconds S] [--bulk-events N] [--writers N]
+        usage: ustrack-bench [--quick] [--seconds S] [--rounds N] [--bulk-events N] [--writers N]
                              [--read-batch N] [--only STAGE,…] [--output FILE]
 
         Measures ustrack's event store against raw SQL on the same table, each measurement in a
         database of its own on the server libpq's PG* variables point at (it creates and drops
         databases: use scripts/bench, which starts a throwaway server).
 
-          --quick           2 s per timed measurement and a 100,000-event bulk load
+          --quick           one round of 2 s measurements and a 100,000-event bulk load
           --seconds S       how long each timed measurement runs (default 5)
+          --rounds N        repeat each comparison, alternating which side goes first, and
+                            report medians (default 3); the bulk load runs once
           --bulk-events N   events in the bulk load, also read back by 'read' (default 1,000,000)
           --writers N       threads of the concurrent measurements (default 8)
           --read-batch N    events per readAll call (default 1000)
@@ -37,6 +40,7 @@ struct Options {
         if arguments.contains("--quick") {
             options.seconds = 2
             options.bulkEvents = 100_000
+            options.rounds = 1
         }
         var rest = arguments[...]
         func value(of flag: String) throws -> String {
@@ -57,6 +61,7 @@ struct Options {
             case "--bulk-events": options.bulkEvents = try number(of: argument, as: Int.self)
             case "--writers": options.writers = try number(of: argument, as: Int.self)
             case "--read-batch": options.readBatch = try number(of: argument, as: Int.self)
+            case "--rounds": options.rounds = try number(of: argument, as: Int.self)
             case "--output": options.output = try value(of: argument)
             case "--only":
                 let names = try value(of: argument).split(separator: ",")

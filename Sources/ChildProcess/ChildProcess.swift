@@ -20,6 +20,39 @@ public enum ChildProcess {
         _ program: String, _ arguments: [String], environment: [String: String]? = nil,
         input: Data = Data(), mergeOutput: Bool = false
     ) throws -> Outcome {
+        try spawn(program, arguments, environment: environment, input: input, mergeOutput: mergeOutput).wait()
+    }
+
+    /// A child still running: signal it, then wait for its outcome.
+    public final class Running: @unchecked Sendable {
+        // @unchecked: the fields are set once, before the object is shared.
+        public let pid: pid_t
+        fileprivate let errors: Drain
+        fileprivate let output: Drain
+
+        fileprivate init(pid: pid_t, output: Drain, errors: Drain) {
+            self.pid = pid
+            self.output = output
+            self.errors = errors
+        }
+
+        public func signal(_ signal: Int32) { kill(pid, signal) }
+
+        public func wait() -> Outcome {
+            let stdout = output.wait()
+            let stderr = errors.wait()
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
+            let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            return Outcome(status: exitStatus, stdout: stdout, stderr: stderr)
+        }
+    }
+
+    public static func spawn(
+        _ program: String, _ arguments: [String], environment: [String: String]? = nil,
+        input: Data = Data(), mergeOutput: Bool = false
+    ) throws -> Running {
         let stdin = try makePipe(), stdout = try makePipe(), stderr = try makePipe()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -57,15 +90,7 @@ public enum ChildProcess {
             close(stdin.write)
         }
         writer.start()
-        let errors = Drain(stderr.read)
-        let output = Drain.readAll(stdout.read)
-        let errorText = errors.wait()
-
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Outcome(status: exitStatus, stdout: output, stderr: errorText)
+        return Running(pid: pid, output: Drain(stdout.read), errors: Drain(stderr.read))
     }
 
     private static func makePipe() throws -> (read: Int32, write: Int32) {
@@ -78,7 +103,7 @@ public enum ChildProcess {
 }
 
 /// Reads a descriptor to its end on a thread of its own.
-private final class Drain: @unchecked Sendable {
+fileprivate final class Drain: @unchecked Sendable {
     // @unchecked: `text` is written once by the thread before `done` is signalled.
     private var text = ""
     private let done = DispatchSemaphore(value: 0)

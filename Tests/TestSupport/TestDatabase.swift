@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Migrations
 import Postgres
@@ -80,5 +81,23 @@ public final class Barrier: @unchecked Sendable {
         if waiting >= parties { condition.broadcast() }
         while waiting < parties { condition.wait() }
         condition.unlock()
+    }
+}
+
+/// The throwaway server scripts/test started.
+public enum TestCluster {
+    /// Restarts it (fast shutdown), as an operator would; every connection is cut.
+    public static func restart() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let data = environment["USTRACK_TEST_PGDATA"], let bin = environment["USTRACK_TEST_PGBIN"] else {
+            throw TestDatabase.SetupError("restarting the server needs USTRACK_TEST_PGDATA and USTRACK_TEST_PGBIN: run scripts/test")
+        }
+        // With a log file the new server does not hold our output pipe open.
+        let log = URL(fileURLWithPath: data).deletingLastPathComponent().appending(path: "log/server.log").path
+        let command = ["\(bin)/pg_ctl", "restart", "-D", data, "-m", "fast", "-w", "-l", log]
+        let outcome = geteuid() == 0
+            ? try ChildProcess.run("/usr/sbin/runuser", ["-u", "postgres", "--"] + command, mergeOutput: true)
+            : try ChildProcess.run(command[0], Array(command.dropFirst()), mergeOutput: true)
+        guard outcome.status == 0 else { throw TestDatabase.SetupError("pg_ctl restart failed: \(outcome.stdout)") }
     }
 }

@@ -31,6 +31,11 @@ public struct UstrackBinary: Sendable {
         try ChildProcess.run(path, arguments, environment: environment, input: Data(input.utf8))
     }
 
+    /// Starts the binary and returns at once, for commands that run until stopped.
+    public func start(_ arguments: String...) throws -> ChildProcess.Running {
+        try ChildProcess.spawn(path, arguments, environment: environment)
+    }
+
     /// `dbname=x` with the PGHOST/PGPORT/PGUSER of the test server, as a URL.
     static func url(_ conninfo: String) -> String {
         let environment = ProcessInfo.processInfo.environment

@@ -1,0 +1,234 @@
+import ChildProcess
+import Foundation
+import Postgres
+import TestSupport
+import XCTest
+
+final class ProgressTests: XCTestCase {
+    private var conninfo: String!
+    private var ustrack: UstrackBinary!
+    private var connection: Connection!
+
+    override func setUpWithError() throws {
+        conninfo = try TestDatabase.create(name)
+        ustrack = UstrackBinary(database: conninfo)
+        connection = try Connection.connect(conninfo)
+        try run("portfolio", "define", "p", "--title", "Portfolio", "--approved-on", "2021-11-04")
+        try run("programme", "add", "prog", "--portfolio", "p", "--title", "Programme")
+        try run("source", "add", "s", "--title", "Source", "--published-on", "2023-12-31", "--speaker", "Official")
+    }
+
+    @discardableResult
+    private func run(_ arguments: String...) throws -> String {
+        try run(arguments)
+    }
+
+    @discardableResult
+    private func run(_ arguments: [String]) throws -> String {
+        let outcome = try ustrack.run(arguments)
+        XCTAssertEqual(outcome.status, 0, "\(arguments): \(outcome.stderr)")
+        return outcome.stdout
+    }
+
+    private func claim(_ scope: String, _ wording: String, _ asOf: String, unit: String = "measures") throws -> String {
+        let json = try run("progress", scope, wording, "--as-of", asOf, "--source", "s", "--unit", unit, "--format", "json")
+        return (try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any])["event_id"] as! String
+    }
+
+    private func status(_ extra: String...) throws -> [[String: Any]] {
+        try status(extra: extra)
+    }
+
+    private func status(extra: [String]) throws -> [[String: Any]] {
+        let json = try run(["status", "--format", "json"] + extra)
+        return try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String: Any]]
+    }
+
+    private func estimate(_ scope: String, _ unit: String, _ extra: String...) throws -> String? {
+        guard let row = try status(extra: extra).first(where: { $0["scope"] as? String == scope && $0["unit"] as? String == unit })
+        else { return nil }
+        let lo = row["estimate_lo"] as! Double, hi = row["estimate_hi"] as! Double
+        let open = (row["estimate_lo_inclusive"] as! Bool ? "[" : "("), close = (row["estimate_hi_inclusive"] as! Bool ? "]" : ")")
+        return "\(open)\(lo), \(hi)\(close)" + (row["disputed"] as! Bool ? " disputed" : "")
+    }
+
+    private func contradictions(_ extra: String...) throws -> [[String: Any]] {
+        let json = try run(["contradictions", "--format", "json"] + extra)
+        return try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String: Any]]
+    }
+
+    func testEstimateFollowsTheLatestClaimBoundedByEarlierLowerBounds() throws {
+        _ = try claim("p", "implemented by 70 percent", "2023-01-19")
+        XCTAssertEqual(try estimate("p", "measures"), "[70.0, 70.0]")
+        _ = try claim("p", "more than half of the measures", "2023-05-17")
+        XCTAssertEqual(try estimate("p", "measures"), "[70.0, 100.0]")
+
+        let row = try status("p")[0]
+        XCTAssertEqual(row["claims"] as? Int, 2)
+        let last = row["last_claim"] as! [String: Any]
+        XCTAssertEqual(last["wording"] as? String, "more than half of the measures")
+        XCTAssertEqual(last["as_of"] as? String, "2023-05-17")
+        XCTAssertEqual(last["speaker"] as? String, "Official", "falls back to the source's speaker")
+        XCTAssertEqual(last["source"] as? String, "s")
+        XCTAssertTrue(try contradictions().isEmpty)
+    }
+
+    func testUnitsAreKeptApart() throws {
+        _ = try claim("p", "70%", "2023-01-19")
+        _ = try claim("p", "7 of 28", "2023-03-01", unit: "programmes")
+        XCTAssertEqual(try estimate("p", "measures"), "[70.0, 70.0]")
+        XCTAssertEqual(try estimate("p", "programmes"), "[25.0, 25.0]")
+        XCTAssertTrue(try contradictions().isEmpty, "25% of programmes does not contradict 70% of measures")
+    }
+
+    func testBackwardsClaimIsAContradictionUntilRetracted() throws {
+        _ = try claim("p", "70%", "2023-01-19")
+        let backwards = try claim("p", "40 percent", "2023-06-01")
+        XCTAssertEqual(try estimate("p", "measures"), "[40.0, 40.0] disputed")
+        let found = try contradictions("p")
+        XCTAssertEqual(found.count, 1)
+        XCTAssertEqual(found[0]["kind"] as? String, "backwards")
+        XCTAssertEqual((found[0]["earlier"] as! [String: Any])["wording"] as? String, "70%")
+        XCTAssertEqual((found[0]["later"] as! [String: Any])["wording"] as? String, "40 percent")
+        XCTAssertEqual((found[0]["later"] as! [String: Any])["lo"] as? Double, 40)
+
+        try run("retract", backwards, "--reason", "misquoted")
+        XCTAssertEqual(try estimate("p", "measures"), "[70.0, 70.0]")
+        XCTAssertTrue(try contradictions().isEmpty)
+        let live = try connection.execute("SELECT count(*) FROM reporting.claims").int(0, 0)
+        XCTAssertEqual(live, 1, "the retracted claim is gone from the views")
+        XCTAssertEqual(try connection.execute("SELECT count(*) FROM store.events WHERE type = 'ProgressClaimed'").int(0, 0), 2,
+                       "while the log keeps it")
+    }
+
+    func testOpenAndClosedBounds() throws {
+        _ = try claim("prog", "more than half", "2023-01-01", unit: "content")
+        _ = try claim("prog", "50%", "2023-02-01", unit: "content")
+        XCTAssertEqual(try contradictions("prog").count, 1, "50 is not more than half")
+
+        _ = try claim("prog", "at least half", "2023-01-01")
+        _ = try claim("prog", "50 percent", "2023-02-01")
+        XCTAssertEqual(try estimate("prog", "measures"), "[50.0, 50.0]", "50 is at least half")
+        XCTAssertEqual(try contradictions("prog").filter { $0["unit"] as? String == "measures" }.count, 0)
+    }
+
+    func testSameDayClaimsThatDoNotOverlapContradict() throws {
+        _ = try claim("p", "30%", "2023-03-01")
+        _ = try claim("p", "about 60 percent", "2023-03-01")
+        let found = try contradictions()
+        XCTAssertEqual(found.map { $0["kind"] as? String }, ["same_day"])
+        XCTAssertEqual(try estimate("p", "measures"), "[55.0, 65.0] disputed")
+    }
+
+    func testAPlanRevisionStartsANewBaseline() throws {
+        _ = try claim("p", "70%", "2023-01-19")
+        try run("portfolio", "revise", "p", "--on", "2023-07-01", "--measures", "400", "--source", "s")
+        _ = try claim("p", "20%", "2023-08-01")
+        XCTAssertEqual(try estimate("p", "measures"), "[20.0, 20.0]")
+        XCTAssertTrue(try contradictions().isEmpty, "claims before the revision no longer bound those after it")
+        XCTAssertEqual(try estimate("p", "measures", "--as-of", "2023-06-30"), "[70.0, 70.0]")
+    }
+
+    func testKnownAtHidesWhatWasRecordedLaterAndAsOfHidesWhatHappenedLater() throws {
+        _ = try claim("p", "40 percent", "2022-06-30")
+        let before = try connection.execute("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')").string(0, 0)!
+        Thread.sleep(forTimeInterval: 0.05)
+        let later = try claim("p", "implemented by 70 percent", "2023-01-19")
+        XCTAssertEqual(try estimate("p", "measures"), "[70.0, 70.0]")
+        XCTAssertEqual(try estimate("p", "measures", "--known-at", before), "[40.0, 40.0]")
+        XCTAssertEqual(try status("--known-at", before)[0]["claims"] as? Int, 1)
+        XCTAssertEqual(try estimate("p", "measures", "--as-of", "2022-12-31"), "[40.0, 40.0]")
+        XCTAssertNil(try estimate("p", "measures", "--as-of", "2022-01-01"))
+
+        Thread.sleep(forTimeInterval: 0.05)
+        let beforeRetraction = try connection.execute("SELECT now()::text").string(0, 0)!
+        Thread.sleep(forTimeInterval: 0.05)
+        try run("retract", later, "--reason", "wrong")
+        XCTAssertEqual(try estimate("p", "measures"), "[40.0, 40.0]")
+        XCTAssertEqual(try estimate("p", "measures", "--known-at", beforeRetraction), "[70.0, 70.0]",
+                       "before the retraction was recorded the claim stood")
+
+        let history = try JSONSerialization.jsonObject(with: Data(try run("history", "p", "--format", "json", "--known-at", beforeRetraction).utf8)) as! [[String: Any]]
+        XCTAssertEqual(history.map { $0["date"] as? String }, ["2022-06-30", "2023-01-19"])
+
+        let bad = try ustrack.run("status", "--known-at", "yesterday-ish")
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--known-at"), bad.stderr)
+        XCTAssertEqual(try ustrack.run("status", "--as-of", "2023-13-01").status, 2)
+        XCTAssertEqual(try ustrack.run("history", "nowhere").status, 2)
+    }
+
+    func testReaderRoleCanReadEveryViewAndIsRefusedEveryWrite() throws {
+        _ = try claim("p", "70%", "2023-01-19")
+        try connection.execute("SET ROLE ustrack_reader")
+        let views = try connection.execute("SELECT table_name FROM information_schema.views WHERE table_schema = 'reporting'")
+            .column().compactMap { $0 }
+        XCTAssertEqual(Set(views), ["events", "portfolios", "programmes", "claims", "progress_timeline", "milestones",
+                                    "contradictions", "sources", "status", "evidence"])
+        for view in views {
+            XCTAssertNoThrow(try connection.execute("SELECT * FROM reporting.\(view)"), view)
+        }
+        XCTAssertEqual(try connection.execute("SELECT estimate_lo FROM reporting.status_at('2023-12-31', now())").double(0, 0), 70)
+        let writes = [
+            "INSERT INTO projection.claims (event_id) VALUES (gen_random_uuid())",
+            "UPDATE projection.timeline SET disputed = true",
+            "DELETE FROM projection.portfolios",
+            "TRUNCATE projection.sources",
+            "SELECT * FROM projection.claims",
+            "INSERT INTO store.checkpoints VALUES ('x', '1', 1)",
+            "SELECT * FROM store.append('portfolio-x', NULL, ARRAY[gen_random_uuid()], ARRAY['X'], ARRAY['{}'::jsonb])",
+            "CREATE VIEW reporting.mine AS SELECT 1",
+            "CREATE TABLE public.mine (x int)",
+        ]
+        for statement in writes {
+            XCTAssertThrowsError(try connection.execute(statement), statement) { error in
+                XCTAssertEqual((error as? PostgresError)?.sqlState, .insufficientPrivilege, "\(statement): \(error)")
+            }
+        }
+    }
+
+    func testFollowPicksUpEventsFromAnotherProcessAndRecoversAfterARestart() throws {
+        let follower = try ustrack.start("projections", "follow", "--poll", "0.2")
+        defer { follower.signal(SIGKILL) }
+        func lag() throws -> Int {
+            let json = try run("projections", "status", "--format", "json")
+            let rows = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String: Any]]
+            return rows.map { $0["lag"] as! Int }.reduce(0, +)
+        }
+        // Appended straight to the store, so only the follower can bring the projections up to date.
+        func appendClaim(_ wording: String, _ lo: Double) throws {
+            let writer = try Connection.connect(conninfo)
+            try writer.execute("""
+                SELECT * FROM store.append('portfolio-p', NULL, ARRAY[gen_random_uuid()], ARRAY['ProgressClaimed'],
+                    ARRAY[jsonb_build_object('scope', 'p', 'scope_kind', 'portfolio', 'wording', $1::text, 'lo', $2::float8,
+                          'hi', $2::float8, 'lo_inclusive', true, 'hi_inclusive', true, 'unit', 'measures',
+                          'as_of', '2023-01-19', 'source', 's')])
+                """, wording, lo)
+        }
+        func waitForClaims(_ count: Int) throws -> Bool {
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                if let reader = try? Connection.connect(conninfo),
+                   let seen = try? reader.execute("SELECT count(*) FROM projection.claims").int(0, 0), seen == count {
+                    return true
+                }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return false
+        }
+        try appendClaim("70%", 70)
+        XCTAssertTrue(try waitForClaims(1), "the follower applied an event another process appended")
+
+        try TestCluster.restart()
+        Thread.sleep(forTimeInterval: 0.3)
+        try appendClaim("71%", 71)
+        XCTAssertTrue(try waitForClaims(2), "the follower reconnected after the restart")
+        XCTAssertEqual(try lag(), 0)
+
+        follower.signal(SIGINT)
+        let outcome = follower.wait()
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("stopped"), outcome.stdout)
+        XCTAssertTrue(outcome.stderr.contains("reconnect"), outcome.stderr)
+    }
+}
