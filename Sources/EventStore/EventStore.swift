@@ -168,7 +168,8 @@ public final class EventStore {
     }
 
     static let columns =
-        "position, stream, version, event_id, type, schema_version, data, metadata, recorded_at, tx::text"
+        // tx as text under another name: "ORDER BY tx" must sort the xid8, not its text.
+        "position, stream, version, event_id, type, schema_version, data, metadata, recorded_at, tx::text AS tx_text"
 
     static func events(from result: QueryResult) -> [RecordedEvent] {
         (0..<result.rowCount).map { row in

@@ -136,6 +136,19 @@ final class ConcurrencyTests: XCTestCase {
 }
 
 final class SubscriptionTests: XCTestCase {
+    /// Transaction ids compare as numbers: 99 < 100, though "100" < "99" as text.
+    func testReadAllOrdersByTransactionIdAsANumber() throws {
+        let connection = try Connection.connect(try TestDatabase.create(name))
+        try connection.execute("""
+            INSERT INTO store.events (stream, version, event_id, type, data, tx) VALUES
+                ('s-1', 1, gen_random_uuid(), 'Later', '{}', '100'), ('s-1', 2, gen_random_uuid(), 'Earlier', '{}', '99')
+            """)
+        let store = EventStore(connection: connection)
+        XCTAssertEqual(try store.readAll().map(\.type), ["Earlier", "Later"])
+        let first = try store.readAll(limit: 1)
+        XCTAssertEqual(try store.readAll(after: first[0].fence).map(\.type), ["Later"])
+    }
+
     func testFollowPicksUpNewEventsEvenWhenTheWakeUpIsMissed() throws {
         let conninfo = try TestDatabase.create(name)
         let seen = Locked<[String]>([])

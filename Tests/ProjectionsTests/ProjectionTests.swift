@@ -1,1 +1,148 @@
+import EventStore
+import Foundation
+import Postgres
+import Projections
+import TestSupport
+import Tracker
 import XCTest
+
+final class ProjectionTests: XCTestCase {
+    private var conninfo: String!
+    private var store: EventStore!
+
+    override func setUpWithError() throws {
+        conninfo = try TestDatabase.create(name)
+        store = EventStore(connection: try Connection.connect(conninfo))
+    }
+
+    private func date(_ text: String) -> CalendarDate { CalendarDate(text)! }
+
+    @discardableResult
+    private func record(_ event: TrackerEvent, _ stream: String) throws -> UUID {
+        let id = UUID()
+        try store.append(to: stream, events: [NewEvent(
+            id: id, type: event.type, schemaVersion: event.schemaVersion, data: String(decoding: try event.encode(), as: UTF8.self))])
+        return id
+    }
+
+    private func claim(_ scope: String, _ lo: Double, _ hi: Double, _ asOf: String, unit: ClaimUnit = .measures,
+                       kind: ScopeKind = .portfolio) -> TrackerEvent {
+        ProgressClaimed(scope: scope, scopeKind: kind, wording: "\(lo)–\(hi)", interval: PercentInterval(lo: lo, hi: hi),
+                        unit: unit, asOf: date(asOf), source: "s").event
+    }
+
+    /// A history with every kind of event, each in its own transaction.
+    private func recordHistory(afterEach: () throws -> Void) throws {
+        let events: [(TrackerEvent, String)] = [
+            (PortfolioDefined(id: "p", title: "P", approvedOn: date("2021-11-04"), plannedProgrammes: 28).event, "portfolio-p"),
+            (SourceAdded(id: "s", title: "S", publishedOn: date("2023-12-31")).event, "source-s"),
+            (ProgrammeAdded(id: "a", portfolio: "p", title: "A").event, "programme-a"),
+            (ProgrammeAdded(id: "b", portfolio: "p", title: "B").event, "programme-b"),
+            (MilestoneAdded(programme: "a", id: "m1", title: "M1").event, "programme-a"),
+            (MilestoneAdded(programme: "a", id: "m2", title: "M2").event, "programme-a"),
+            (MilestoneReached(programme: "a", id: "m1", on: date("2023-02-01"), source: "s").event, "programme-a"),
+            (claim("p", 70, 70, "2023-01-19"), "portfolio-p"),
+            (claim("p", 50, 100, "2023-05-17"), "portfolio-p"),
+            (claim("p", 40, 40, "2023-06-01"), "portfolio-p"),
+            (claim("p", 25, 25, "2023-03-01", unit: .programmes), "portfolio-p"),
+            (claim("a", 30, 30, "2023-03-01", kind: .programme), "programme-a"),
+            (claim("a", 60, 60, "2023-03-01", kind: .programme), "programme-a"),
+            (PortfolioRevised(id: "p", on: date("2023-07-01"), plannedMeasures: 400).event, "portfolio-p"),
+            (claim("p", 20, 20, "2023-08-01"), "portfolio-p"),
+            (ProgrammeCompleted(id: "b", on: date("2023-09-01")).event, "programme-b"),
+        ]
+        var ids: [UUID] = []
+        for (event, stream) in events {
+            ids.append(try record(event, stream))
+            try afterEach()
+        }
+        try record(EventRetracted(eventId: ids[9].uuidString.lowercased(), targetType: "ProgressClaimed", reason: "misquoted").event, "portfolio-p")
+        try afterEach()
+        try record(EventRetracted(eventId: ids[6].uuidString.lowercased(), targetType: "MilestoneReached", reason: "not yet").event, "programme-a")
+        try afterEach()
+    }
+
+    /// Every reporting view and projection table, each row as text, sorted.
+    private func snapshot() throws -> [String: [String]] {
+        var tables: [String: [String]] = [:]
+        for schema in ["reporting", "projection"] {
+            let names = try store.connection.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", schema).column().compactMap { $0 }
+            for name in names {
+                tables["\(schema).\(name)"] = try store.connection.execute("SELECT t::text FROM \(schema).\(name) t ORDER BY 1")
+                    .column().map { $0 ?? "" }
+            }
+        }
+        return tables
+    }
+
+    func testRebuildGivesExactlyTheTablesThatCatchUpGave() throws {
+        let runner = ProjectionRunner(store: store)
+        try recordHistory { try runner.catchUp() }
+        let incremental = try snapshot()
+        XCTAssertEqual(incremental["reporting.contradictions"]?.count, 1, "the same-day clash of programme a")
+        XCTAssertEqual(incremental["reporting.claims"]?.count, 6)
+        XCTAssertGreaterThan(incremental["projection.timeline"]?.count ?? 0, 6, "older versions are kept")
+
+        try runner.rebuild()
+        let rebuilt = try snapshot()
+        XCTAssertEqual(Set(rebuilt.keys), Set(incremental.keys))
+        for (table, rows) in incremental {
+            XCTAssertEqual(rebuilt[table], rows, table)
+        }
+        XCTAssertEqual(try runner.status().map(\.lag), [0, 0])
+    }
+
+    func testReadersSeeTheOldOrTheNewProjectionNeverAHalfBuiltOne() throws {
+        let runner = ProjectionRunner(store: store)
+        try recordHistory {}
+        for n in 0..<120 {
+            try record(claim("p", Double(n % 100), 100, "2022-0\(1 + n % 9)-1\(n % 10)"), "portfolio-p")
+        }
+        try runner.catchUp()
+        let expected = try store.connection.execute("SELECT count(*) FROM projection.claims").int(0, 0)!
+        let conninfo = self.conninfo!
+        let done = Locked(false)
+        let seen = try onThreads(2) { role -> [Int] in
+            let connection = try Connection.connect(conninfo)
+            if role == 0 {
+                var runner = ProjectionRunner(store: EventStore(connection: connection))
+                runner.batchSize = 7
+                try runner.rebuild()
+                done.withLock { $0 = true }
+                return []
+            }
+            var counts: [Int] = []
+            while !done.withLock({ $0 }) {
+                counts.append(try connection.execute("SELECT count(*) FROM projection.claims").int(0, 0)!)
+            }
+            return counts
+        }[1]
+        XCTAssertGreaterThan(seen.count, 3)
+        XCTAssertEqual(Set(seen), [expected])
+    }
+
+    func testAPoisonEventStopsTheProjectorWithItsPosition() throws {
+        try record(PortfolioDefined(id: "p", title: "P").event, "portfolio-p")
+        let bogus = try store.append(to: "programme-x", events: [NewEvent(type: "ProgrammeTeleported", data: "{}")])
+        try record(PortfolioDefined(id: "q", title: "Q").event, "portfolio-q")
+        let runner = ProjectionRunner(store: store)
+        XCTAssertThrowsError(try runner.catchUp()) { error in
+            guard case let .poison(_, position, type, _) = error as? ProjectionError else { return XCTFail("\(error)") }
+            XCTAssertEqual(position, bogus.events[0].position)
+            XCTAssertEqual(type, "ProgrammeTeleported")
+            XCTAssertTrue("\(error)".contains("position \(position)"), "\(error)")
+        }
+        // Nothing after it was applied, and the checkpoint did not move past it.
+        XCTAssertEqual(try store.connection.execute("SELECT id FROM projection.portfolios ORDER BY id").column(), [])
+        XCTAssertTrue(try runner.status().allSatisfy { $0.lag == 3 })
+
+        let badPayload = try store.append(to: "programme-y", events: [NewEvent(type: "ProgrammeAdded", data: #"{"id": 5}"#)])
+        XCTAssertThrowsError(try ProjectionRunner(store: EventStore(connection: try Connection.connect(conninfo))).rebuild()) { error in
+            guard case let .poison(_, position, _, reason) = error as? ProjectionError else { return XCTFail("\(error)") }
+            XCTAssertEqual(position, bogus.events[0].position, "the first poison stops it")
+            XCTAssertFalse(reason.isEmpty)
+        }
+        _ = badPayload
+    }
+}
