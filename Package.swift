@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", from: "1.19.7"),
     ],
     targets: [
         .systemLibrary(
@@ -30,6 +32,7 @@ let package = Package(
         .target(name: "Tracker"),
         .target(name: "ChildProcess"),
         .target(name: "Projections", dependencies: ["Postgres", "EventStore", "Tracker"]),
+        .target(name: "Reports", dependencies: ["Tracker", .product(name: "Plot", package: "Plot")]),
         .executableTarget(
             name: "ustrack",
             dependencies: [
@@ -49,6 +52,9 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
+        .testTarget(name: "ReportsTests", dependencies: [
+            "Reports", .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+        ], exclude: ["__Snapshots__"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ustrack"]),
     ]
