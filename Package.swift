@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "ustrack",
             dependencies: [
-                "Postgres", "EventStore", "Migrations", "Tracker", "Projections", "ChildProcess",
+                "Postgres", "EventStore", "Migrations", "Tracker", "Projections", "Reports", "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -26,38 +26,43 @@ BEGIN
         RAISE EXCEPTION 'event ids, types and data must have the same length' USING ERRCODE = '22023';
     END IF;
 
-    -- Lock the stream's head; a concurrent writer of the same stream waits here.
-    SELECT s.version INTO v_current FROM store.streams s WHERE s.name = p_stream FOR UPDATE;
+    -- Lock and advance the stream's head in one statement; a failed check rolls it back.
+    UPDATE store.streams s SET version = s.version + v_count WHERE s.name = p_stream
+        RETURNING s.version - v_count INTO v_current;
     IF NOT FOUND THEN
-        -- A concurrent creator makes this wait for its commit; the SELECT below then locks its row.
         INSERT INTO store.streams (name, version) VALUES (p_stream, 0) ON CONFLICT (name) DO NOTHING;
-        SELECT s.version INTO v_current FROM store.streams s WHERE s.name = p_stream FOR UPDATE;
+        UPDATE store.streams s SET version = s.version + v_count WHERE s.name = p_stream
+            RETURNING s.version - v_count INTO v_current;
     END IF;
 
-    -- Retries: checked under the lock, before the version, since a retry finds the stream moved on.
     IF p_command_id IS NOT NULL THEN
         RETURN QUERY
             SELECT e.event_id, e.version, e.position, true FROM store.events e
             WHERE e.metadata ->> 'command_id' = p_command_id::text ORDER BY e.position;
-        IF FOUND THEN RETURN; END IF;
-    END IF;
-    SELECT count(*) INTO v_seen FROM store.events e WHERE e.event_id = ANY (p_event_ids);
-    IF v_seen = v_count THEN
-        RETURN QUERY
-            SELECT e.event_id, e.version, e.position, true FROM store.events e
-            WHERE e.event_id = ANY (p_event_ids) ORDER BY e.position;
-        RETURN;
-    ELSIF v_seen > 0 THEN
-        RAISE EXCEPTION '% of the % events in this batch were stored before', v_seen, v_count
-            USING ERRCODE = 'UT002',
-                  HINT = 'Retry a batch with exactly the event ids it had, or give all new ids.';
+        IF FOUND THEN
+            UPDATE store.streams SET version = v_current WHERE name = p_stream;
+            RETURN;
+        END IF;
     END IF;
 
+    -- A retry finds the stream moved on: only then look for the event ids first.
     IF p_expected_version IS NOT NULL AND p_expected_version <> v_current THEN
+        SELECT count(*) INTO v_seen FROM store.events e WHERE e.event_id = ANY (p_event_ids);
+        IF v_seen = v_count THEN
+            UPDATE store.streams SET version = v_current WHERE name = p_stream;
+            RETURN QUERY
+                SELECT e.event_id, e.version, e.position, true FROM store.events e
+                WHERE e.event_id = ANY (p_event_ids) ORDER BY e.position;
+            RETURN;
+        ELSIF v_seen > 0 THEN
+            RAISE EXCEPTION '% of the % events in this batch were stored before', v_seen, v_count
+                USING ERRCODE = 'UT002';
+        END IF;
         RAISE EXCEPTION 'stream % is at version %, expected %', p_stream, v_current, p_expected_version
             USING ERRCODE = 'UT001', DETAIL = format('actual_version=%s', v_current);
     END IF;
 
+    -- Event ids stored before are skipped here, then checked: all of them is a retry.
     RETURN QUERY
         INSERT INTO store.events AS e (stream, version, event_id, type, schema_version, data, metadata)
         SELECT p_stream, v_current + i.n, i.id, i.type, coalesce(i.schema_version, 1), i.data,
@@ -66,9 +71,19 @@ BEGIN
         FROM unnest(p_event_ids, p_types, p_data, p_metadata, p_schema_versions)
              WITH ORDINALITY AS i(id, type, data, metadata, schema_version, n)
         ORDER BY i.n
+        ON CONFLICT (event_id) DO NOTHING
         RETURNING e.event_id, e.version, e.position, false;
-
-    UPDATE store.streams SET version = v_current + v_count WHERE name = p_stream;
+    GET DIAGNOSTICS v_seen = ROW_COUNT;
+    IF v_seen = 0 THEN
+        UPDATE store.streams SET version = v_current WHERE name = p_stream;
+        RETURN QUERY
+            SELECT e.event_id, e.version, e.position, true FROM store.events e
+            WHERE e.event_id = ANY (p_event_ids) ORDER BY e.position;
+        RETURN;
+    ELSIF v_seen < v_count THEN
+        RAISE EXCEPTION '% of the % events in this batch were stored before', v_count - v_seen, v_count
+            USING ERRCODE = 'UT002';
+    END IF;
 
     -- A wake-up for subscribers; identical notifications in one transaction are sent once.
     -- 'ustrack.notify = off' exists so the benchmark can measure what NOTIFY costs.

@@ -35,11 +35,18 @@ extension Optional: PostgresParameter where Wrapped: PostgresParameter {
 extension Array: PostgresParameter where Element: PostgresParameter {
     /// A one-dimensional array literal, every element quoted, NULL for nil.
     public var postgresText: String? {
-        "{" + map { element in
-            guard let text = element.postgresText else { return "NULL" }
-            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"")
-            return "\"\(escaped)\""
-        }.joined(separator: ",") + "}"
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        for (index, element) in enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            guard let text = element.postgresText else { bytes.append(contentsOf: "NULL".utf8); continue }
+            bytes.append(UInt8(ascii: "\""))
+            for byte in text.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+                bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -18,7 +18,8 @@ struct Ustrack: ParsableCommand {
         subcommands: [
             PortfolioCommand.self, ProgrammeCommand.self, MilestoneCommand.self, SourceCommand.self,
             ProgressCommand.self, RetractCommand.self, ParseCommand.self, ImportCommand.self, ExportCommand.self,
-            StatusCommand.self, HistoryCommand.self, ContradictionsCommand.self, EventsCommand.self, ProjectionsCommand.self,
+            StatusCommand.self, HistoryCommand.self, ContradictionsCommand.self, EventsCommand.self,
+            ChartCommand.self, ReportCommand.self, ProjectionsCommand.self,
             DbCommand.self, DemoCommand.self,
         ]
     )

@@ -1,6 +1,8 @@
 import ArgumentParser
 import EventStore
 import Foundation
+import Reports
+import Tracker
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,25 +42,38 @@ struct DemoCommand: ParsableCommand {
         for row in 0..<counts.rowCount {
             Output.line("  \(counts.string(row, 1)!.padding(toLength: 4, withPad: " ", startingAt: 0)) \(counts.string(row, 0)!)")
         }
-        let claims = try withFailures(target) {
-            try store.connection.execute("""
-                SELECT data ->> 'as_of', data ->> 'scope', data ->> 'wording', data ->> 'unit', data ->> 'source'
-                FROM store.events WHERE type = 'ProgressClaimed' ORDER BY data ->> 'as_of', position
-                """)
-        }
         Output.line()
-        Output.line("progress claims, by the date they speak of:")
-        for row in 0..<claims.rowCount {
-            Output.line("  \(claims.string(row, 0)!)  \(claims.string(row, 1)!): \"\(claims.string(row, 2)!)\" (\(claims.string(row, 3)!), source \(claims.string(row, 4)!))")
+        Output.line("where the portfolio stands (ustrack status):")
+        let session = Session(target: target, store: store)
+        let today = CalendarDate(Date(), in: .current)
+        let report = try session.run {
+            try ReportLoader(connection: store.connection, asOf: today, knownAt: "now", knownAtLabel: nil).load(scope: Self.portfolio)
         }
+        for summary in report.summary where summary.scope == Self.portfolio {
+            Output.line("  \(summary.scope) (\(summary.unit)): \(summary.estimate) percent\(summary.disputed ? ", disputed" : ""), from \(summary.claims) claims; last: \"\(summary.lastClaim.wording)\" (\(summary.lastClaim.asOf))")
+        }
+        if let timeline = report.timelines.first(where: { $0.scope == Self.portfolio }) {
+            Output.line()
+            let fancy = Terminal.isOutputTerminal
+            Output.line(TerminalChart.timeline(timeline, title: "\(report.title) — \(timeline.unit)", width: min(Terminal.width, 100),
+                                               unicode: fancy, colour: fancy && Terminal.allowsColour))
+        }
+        let reports = EmbeddedDatabase().home.appending(path: "reports")
+        try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
+        let html = reports.appending(path: "\(Self.portfolio).html").path
+        try ReportCommand.write(report, format: .html, to: html)
         Output.line()
         Output.line("""
+            the HTML report: \(html)
             look further:
-              ustrack parse "more than half of the measures"
-              ustrack export | head
-              psql "\(target.embedded?.conninfo ?? "$DATABASE_URL")" -c 'SELECT position, stream, type FROM reporting.events'
+              ustrack status · ustrack history \(Self.portfolio) · ustrack contradictions
+              ustrack chart \(Self.portfolio) --svg progress.svg
+              ustrack report \(Self.portfolio) --out report.md
+              psql "\(target.embedded?.conninfo ?? "$DATABASE_URL")" -c 'SELECT * FROM reporting.status'
             """)
     }
+
+    static let portfolio = "union-state-2021-2023"
 
     /// The bundled lines, with `file` kept where the text exists in `folder` and dropped
     /// elsewhere, so the demo works without the documents too.

@@ -26,7 +26,11 @@ struct DatabaseTarget: CustomStringConvertible {
     static let targetVariables = ["DATABASE_URL", "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGSERVICE"]
 
     static func resolve(_ options: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment) -> DatabaseTarget {
-        if let url = options.databaseURL { return DatabaseTarget(conninfo: url, origin: .flag) }
+        resolve(databaseURL: options.databaseURL, environment: environment)
+    }
+
+    static func resolve(databaseURL: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> DatabaseTarget {
+        if let url = databaseURL { return DatabaseTarget(conninfo: url, origin: .flag) }
         let set = targetVariables.filter { !(environment[$0] ?? "").isEmpty }
         if let url = environment["DATABASE_URL"], !url.isEmpty {
             return DatabaseTarget(conninfo: url, origin: .environment(["DATABASE_URL"]))

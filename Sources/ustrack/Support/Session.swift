@@ -9,7 +9,11 @@ struct Session {
     var connection: Connection { store.connection }
 
     init(_ options: CommonOptions) throws {
-        target = DatabaseTarget.resolve(options)
+        try self.init(databaseURL: options.databaseURL)
+    }
+
+    init(databaseURL: String?) throws {
+        target = DatabaseTarget.resolve(databaseURL: databaseURL)
         store = EventStore(connection: try target.connectMigrated())
     }
 

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import Reports
+import Tracker
+
+/// Terminal facts the charts adapt to.
+enum Terminal {
+    static var isOutputTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// Colours only on a terminal, and never with NO_COLOR (no-color.org).
+    static var allowsColour: Bool {
+        isOutputTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    }
+
+    static var width: Int {
+        var size = winsize()
+        if isOutputTerminal, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
+    }
+}
+
+struct ChartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chart",
+        abstract: "Progress over time for a portfolio or programme: in the terminal, or as an SVG file.")
+    @Argument(help: "A portfolio or programme.") var scope: String
+    @Option(help: "Write an SVG file instead of drawing in the terminal.") var svg: String?
+    @Option(help: "The unit to chart: measures, programmes or content. Default: the first with claims.") var unit: String?
+    @Flag(help: "Plain ASCII, even on a terminal.") var ascii = false
+    @OptionGroup var time: TimeOptions
+    @OptionGroup var options: CommonOptions
+
+    func run() throws {
+        let asOf = try time.asOfDate()
+        let session = try Session(options)
+        let knownAt = try time.knownAtTimestamp(session.connection)
+        try session.catchUp()
+        try checkScope(scope, session)
+        let report = try session.run {
+            try ReportLoader(connection: session.connection, asOf: asOf, knownAt: knownAt, knownAtLabel: time.knownAt).load(scope: scope)
+        }
+        let candidates = report.timelines.filter { $0.scope == scope }
+        guard let timeline = unit.map({ unit in candidates.first { $0.unit == unit } })
+                ?? candidates.first(where: { $0.unit == "measures" }) ?? candidates.first else {
+            throw Failure.badInput("no progress claims for \(scope)\(unit.map { " in unit \($0)" } ?? "") as of \(asOf): record one with `ustrack progress`")
+        }
+        let title = "\(report.portfolio?.id == scope ? report.title : scope) — \(timeline.unit)"
+        if let svg {
+            do {
+                try SVGChart.timeline(timeline, title: title).write(toFile: svg, atomically: true, encoding: .utf8)
+            } catch {
+                throw Failure.badInput("cannot write --svg \(svg): \(error.localizedDescription)")
+            }
+            Output.line("wrote \(svg)")
+        } else {
+            let fancy = Terminal.isOutputTerminal && !ascii
+            Output.line(TerminalChart.timeline(timeline, title: title, width: Terminal.width, unicode: fancy,
+                                               colour: fancy && Terminal.allowsColour))
+        }
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "The full progress report with charts: Markdown, HTML, JSON or CSV.",
+        discussion: """
+            HTML is one self-contained file (inline SVG and CSS, no scripts). Markdown references SVG
+            files written beside it. JSON and CSV carry the same numbers for other tools.
+            """)
+    @Argument(help: "A portfolio or programme; everything when left out.") var scope: String?
+    @Option(help: "md, html, json or csv. Default: from --out's extension, else md.") var format: ReportFormat?
+    @Option(help: "Write to this file (charts of a Markdown report go beside it).") var out: String?
+    @OptionGroup var time: TimeOptions
+    @Option(name: .customLong("database-url"), help: "A PostgreSQL URL or conninfo string.") var databaseURL: String?
+
+    func run() throws {
+        let asOf = try time.asOfDate()
+        let session = try Session(databaseURL: databaseURL)
+        let knownAt = try time.knownAtTimestamp(session.connection)
+        try session.catchUp()
+        try checkScope(scope, session)
+        let report = try session.run {
+            try ReportLoader(connection: session.connection, asOf: asOf, knownAt: knownAt, knownAtLabel: time.knownAt).load(scope: scope)
+        }
+        let chosen = format ?? out.flatMap { ReportFormat(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) } ?? .markdown
+        let written = try Self.write(report, format: chosen, to: out)
+        if out != nil { Output.line("wrote \(written.joined(separator: ", "))") }
+    }
+
+    /// Renders and writes the report; returns the files written (none for stdout).
+    @discardableResult
+    static func write(_ report: Report, format: ReportFormat, to path: String?) throws -> [String] {
+        let document: String
+        var files: [String] = []
+        switch format {
+        case .html: document = ReportRenderer.html(report)
+        case .json: document = ReportRenderer.json(report)
+        case .csv: document = ReportRenderer.csv(report)
+        case .markdown:
+            let folder = path.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+                ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            let prefix = path.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "ustrack-report"
+            let rendered = ReportRenderer.markdown(report, chartPrefix: prefix)
+            document = rendered.document
+            for chart in rendered.charts {
+                let file = folder.appending(path: chart.name).path
+                try writeFile(chart.svg, file)
+                files.append(file)
+            }
+        }
+        guard let path else {
+            FileHandleOutput.standardOutput.write(document)
+            return files
+        }
+        try writeFile(document, path)
+        return [path] + files
+    }
+
+    private static func writeFile(_ text: String, _ path: String) throws {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw Failure.badInput("cannot write \(path): \(error.localizedDescription); give a path in a writable folder")
+        }
+    }
+}
