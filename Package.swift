@@ -45,7 +45,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ustrack-bench",
-            dependencies: ["Postgres", "EventStore", "Migrations"],
+            dependencies: ["Postgres", "EventStore", "Migrations", "Tracker", "Projections"],
             path: "Benchmarks/ustrack-bench"
         ),
         .target(name: "TestSupport", dependencies: ["Postgres", "Migrations", "ChildProcess"], path: "Tests/TestSupport"),

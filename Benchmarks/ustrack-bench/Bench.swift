@@ -1,6 +1,7 @@
 import EventStore
 import Foundation
 import Postgres
+import Projections
 
 /// Runs the measurements in pairs (ustrack and its raw-SQL baseline, same run, same table
 /// definition, fresh database each) and collects the table rows.
@@ -35,6 +36,7 @@ final class Bench {
         if stages.contains(.writers) || stages.contains(.notify) { try concurrentAppends() }
         if stages.contains(.batch) { try batches() }
         if stages.contains(.bulk) || stages.contains(.read) { try bulkLoadAndRead() }
+        if stages.contains(.projections) { try projections() }
     }
 
     /// Server, durability and machine, for the head of the table.
@@ -234,6 +236,47 @@ final class Bench {
         let rate = try eventsPerSecond(body)
         log(label, rate)
         return rate
+    }
+
+    /// Rebuild of every projection from synthetic events, against reading the same events with
+    /// COPY; then how long the catch-up after a single command takes.
+    private func projections() throws {
+        let count = options.projectionEvents
+        try withDatabase { database in
+            let connection = try database.connect()
+            let store = EventStore(connection: connection)
+            let loaded = try ProjectionWorkload.load(store, events: count)
+            try connection.execute("VACUUM ANALYZE store.events")
+            let copy = "COPY (SELECT * FROM store.events ORDER BY tx, position) TO STDOUT"
+            try connection.copyOut(copy) { _ in }
+            let baseline = try measured("COPY (SELECT …) TO STDOUT, \(grouped(Double(loaded))) events") {
+                try connection.copyOut(copy) { _ in }
+            }
+            var rss: [Int] = []
+            let rebuild = try measured("projections rebuild, \(grouped(Double(loaded))) events") {
+                try ProjectionRunner(store: store).rebuild { done, total in
+                    if done == total / 4 || done == total / 2 || done == total { rss.append(memoryKB("VmRSS")) }
+                }
+                return loaded
+            }
+            rows.append(Row(name: "rebuild projections, \(grouped(Double(loaded)))", ustrack: rebuild, baseline: baseline, target: 0.25))
+            if rss.count == 3 {
+                notes.append("rebuild: RSS \(megabytes(rss[0])) at a quarter, \(megabytes(rss[1])) at half, \(megabytes(rss[2])) at the end; "
+                    + "synthetic portfolios of 20 programmes, each with milestones and 10 claims in 2 units.")
+            }
+            var milliseconds: [Double] = []
+            for n in 0..<50 {
+                try store.append(to: "portfolio-p0", events: [ProjectionWorkload.claim(scope: "p0", n: n)])
+                let started = ContinuousClock.now
+                try ProjectionRunner(store: store).catchUp()
+                let elapsed = ContinuousClock.now - started
+                milliseconds.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+            }
+            milliseconds.sort()
+            notes.append("catch-up after a single command (one claim appended, then both projections caught up): "
+                + "median \(String(format: "%.1f", milliseconds[milliseconds.count / 2])) ms over 50, "
+                + "slowest \(String(format: "%.1f", milliseconds.last!)) ms.")
+        }
     }
 
     private func log(_ label: String, _ rate: Double) {

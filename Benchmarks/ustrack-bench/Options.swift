@@ -3,7 +3,7 @@ import Foundation
 /// What to run, from the command line.
 struct Options {
     enum Stage: String, CaseIterable {
-        case single, writers, notify, batch, bulk, read
+        case single, writers, notify, batch, bulk, read, projections
     }
 
     var seconds = 5.0
@@ -11,6 +11,7 @@ struct Options {
     var writers = 8
     var readBatch = 1000
     var rounds = 3
+    var projectionEvents = 1_000_000
     var stages = Set(Stage.allCases)
     var output = "bench-results/latest.txt"
     var showHelp = false
@@ -30,6 +31,7 @@ struct Options {
           --bulk-events N   events in the bulk load, also read back by 'read' (default 1,000,000)
           --writers N       threads of the concurrent measurements (default 8)
           --read-batch N    events per readAll call (default 1000)
+          --projection-events N  synthetic events the projections are rebuilt from (default 1,000,000)
           --only STAGES     some of: \(Stage.allCases.map(\.rawValue).joined(separator: ", "))
           --output FILE     where the table goes as well (default bench-results/latest.txt)
         """
@@ -41,6 +43,7 @@ struct Options {
             options.seconds = 2
             options.bulkEvents = 100_000
             options.rounds = 1
+            options.projectionEvents = 100_000
         }
         var rest = arguments[...]
         func value(of flag: String) throws -> String {
@@ -62,6 +65,7 @@ struct Options {
             case "--writers": options.writers = try number(of: argument, as: Int.self)
             case "--read-batch": options.readBatch = try number(of: argument, as: Int.self)
             case "--rounds": options.rounds = try number(of: argument, as: Int.self)
+            case "--projection-events": options.projectionEvents = try number(of: argument, as: Int.self)
             case "--output": options.output = try value(of: argument)
             case "--only":
                 let names = try value(of: argument).split(separator: ",")

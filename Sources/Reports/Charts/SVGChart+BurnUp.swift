@@ -10,6 +10,7 @@ extension SVGChart {
             (.plannedLine, "planned, by due date"),
         ])
         let legendRows = legend.rows(width: max(Double(width), ChartLayout.minimumWidth) - 2 * ChartLayout.padding).count
+        // Room for the top tick, which may round up past the total to the next digit.
         let widestLabel = TextMetrics.width(of: String(series.total * 10), fontSize: ChartLayout.labelFontSize)
         let layout = ChartLayout(width: width, height: height, legendRows: legendRows, yLabelWidth: widestLabel)
         let plot = layout.plot

@@ -121,7 +121,7 @@ extension SVGChart {
 
     /// Hover text: what was said, what it means, when, by whom and where. The URL stays in the
     /// report's source list: a tooltip cannot be clicked.
-    static func claimTitle(_ claim: ClaimMark) -> String {
+    private static func claimTitle(_ claim: ClaimMark) -> String {
         var lines = ["“\(claim.wording)”", "\(claim.interval) \(claim.unit), as of \(claim.asOf)"]
         if let speaker = claim.speaker { lines.append("speaker: \(speaker)") }
         if let sourceTitle = claim.sourceTitle {

@@ -1,13 +1,14 @@
 import Tracker
 
-/// Charts as text for a terminal, exactly `width` columns wide at most.
+/// Charts as text for a terminal, never wider than the `width` columns they are given.
 public enum TerminalChart {
     static let rows = 11
     /// "100" and the axis character.
     static let axisWidth = 5
 
-    /// The timeline in a terminal: `unicode` uses block characters (▁▂▃▄▅▆▇█ or ░▒▓█), else plain ASCII;
-    /// `colour` adds ANSI colours (callers pass false when not a terminal or when NO_COLOR is set).
+    /// The timeline in a terminal, percent 100 → 0 down the rows and dates across: `unicode` draws with
+    /// block and box characters (░ ▒ ● ┬│┴ ▲▼), else plain ASCII only; `colour` adds ANSI colours
+    /// (callers pass false when not a terminal or when NO_COLOR is set).
     public static func timeline(_ timeline: Timeline, title: String, width: Int, unicode: Bool, colour: Bool) -> String {
         guard width > 0 else { return "" }
         let glyphs = unicode ? TerminalGlyphs.unicode : TerminalGlyphs.ascii
