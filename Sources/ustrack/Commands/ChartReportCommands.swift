@@ -31,11 +31,7 @@ struct ChartCommand: ParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() throws {
-        let asOf = try time.asOfDate()
-        let session = try Session(options)
-        let knownAt = try time.knownAtTimestamp(session.connection)
-        try session.catchUp()
-        try checkScope(scope, session)
+        let (session, asOf, knownAt) = try Session.reading(databaseURL: options.databaseURL, time: time, scope: scope)
         let report = try session.run {
             try ReportLoader(connection: session.connection, asOf: asOf, knownAt: knownAt, knownAtLabel: time.knownAt).load(scope: scope)
         }
@@ -77,11 +73,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("database-url"), help: "A PostgreSQL URL or conninfo string.") var databaseURL: String?
 
     func run() throws {
-        let asOf = try time.asOfDate()
-        let session = try Session(databaseURL: databaseURL)
-        let knownAt = try time.knownAtTimestamp(session.connection)
-        try session.catchUp()
-        try checkScope(scope, session)
+        let (session, asOf, knownAt) = try Session.reading(databaseURL: databaseURL, time: time, scope: scope)
         let report = try session.run {
             try ReportLoader(connection: session.connection, asOf: asOf, knownAt: knownAt, knownAtLabel: time.knownAt).load(scope: scope)
         }

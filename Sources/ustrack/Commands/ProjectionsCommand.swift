@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventStore
 import Foundation
 import Postgres
 import Projections
@@ -70,10 +71,10 @@ struct ProjectionsCommand: ParsableCommand {
             while !StopSignal.requested {
                 do {
                     let connection = try target.connect()
-                    let store = EventStoreFactory.store(connection)
+                    let store = EventStore(connection: connection)
                     if lastFailure != nil { FileHandleOutput.standardError.write("reconnected to \(target)\n") }
                     lastFailure = nil
-                    try connection.listen("ustrack_events")
+                    try connection.listen(EventStore.channel)
                     Output.line("following \(target); Ctrl-C stops")
                     while !StopSignal.requested {
                         let applied = try ProjectionRunner(store: store).catchUp()
@@ -95,12 +96,6 @@ struct ProjectionsCommand: ParsableCommand {
             Output.line("stopped")
         }
     }
-}
-
-import EventStore
-
-enum EventStoreFactory {
-    static func store(_ connection: Connection) -> EventStore { EventStore(connection: connection) }
 }
 
 /// Ctrl-C and SIGTERM ask `follow` to stop after its current step instead of killing it mid-transaction.

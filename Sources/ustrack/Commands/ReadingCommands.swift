@@ -19,19 +19,6 @@ func bracketed(_ lo: Double, _ hi: Double, _ loInclusive: Bool, _ hiInclusive: B
     PercentInterval(lo: lo, hi: hi, loInclusive: loInclusive, hiInclusive: hiInclusive).description
 }
 
-/// Fails with exit 2 when SCOPE names neither a portfolio nor a programme.
-func checkScope(_ scope: String?, _ session: Session) throws {
-    guard let scope else { return }
-    let known = try session.run {
-        try session.connection.execute("""
-            SELECT 1 FROM reporting.portfolios WHERE id = $1 UNION ALL SELECT 1 FROM reporting.programmes WHERE id = $1
-            """, scope).rowCount > 0
-    }
-    if !known {
-        throw Failure.badInput("unknown scope \"\(scope)\": give a portfolio or programme id (`ustrack status` lists them)")
-    }
-}
-
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Where each portfolio and programme stands: the estimate per unit and the last claim.")
@@ -61,11 +48,7 @@ struct StatusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let asOf = try time.asOfDate()
-        let session = try Session(options)
-        let knownAt = try time.knownAtTimestamp(session.connection)
-        try session.catchUp()
-        try checkScope(scope, session)
+        let (session, asOf, knownAt) = try Session.reading(databaseURL: options.databaseURL, time: time, scope: scope)
         let result = try session.run {
             try session.connection.execute("""
                 SELECT s.scope, s.unit, s.estimate_lo, s.estimate_hi, s.estimate_lo_inclusive, s.estimate_hi_inclusive,
@@ -133,11 +116,7 @@ struct HistoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let asOf = try time.asOfDate()
-        let session = try Session(options)
-        let knownAt = try time.knownAtTimestamp(session.connection)
-        try session.catchUp()
-        try checkScope(scope, session)
+        let (session, asOf, knownAt) = try Session.reading(databaseURL: options.databaseURL, time: time, scope: scope)
         let result = try session.run {
             try session.connection.execute("""
                 SELECT t.unit, t.date::text, t.estimate_lo, t.estimate_hi, t.estimate_lo_inclusive, t.estimate_hi_inclusive,
@@ -202,11 +181,7 @@ struct ContradictionsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let asOf = try time.asOfDate()
-        let session = try Session(options)
-        let knownAt = try time.knownAtTimestamp(session.connection)
-        try session.catchUp()
-        try checkScope(scope, session)
+        let (session, asOf, knownAt) = try Session.reading(databaseURL: options.databaseURL, time: time, scope: scope)
         let result = try session.run {
             try session.connection.execute("""
                 SELECT scope, unit, kind, earlier_wording, earlier_as_of::text, earlier_speaker, earlier_source, earlier_lo, earlier_hi,
