@@ -17,47 +17,44 @@ struct CatalogProjector: Projector {
         switch decoded {
         case .portfolioDefined(let e):
             // A definition retracted and recorded again replaces the old row.
-            writer.insertRow(into: "portfolios", columns: [
-                ("id", "text"), ("title", "text"), ("title_ru", "text"), ("approved_on", "date"), ("approved_by", "text"),
-                ("period_start", "date"), ("period_end", "date"), ("planned_programmes", "int"), ("planned_measures", "int"),
-                ("event_id", "uuid"), ("recorded_at", "timestamptz"),
-            ], [e.id, e.title, e.titleRu, e.approvedOn, e.approvedBy, e.periodStart, e.periodEnd,
-                e.plannedProgrammes, e.plannedMeasures, event.id, at], suffix: """
+            writer.add("""
+                INSERT INTO \(writer.table("portfolios")) (id, title, title_ru, approved_on, approved_by, period_start,
+                    period_end, planned_programmes, planned_measures, event_id, recorded_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                 ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, title_ru = EXCLUDED.title_ru,
                     approved_on = EXCLUDED.approved_on, approved_by = EXCLUDED.approved_by,
                     period_start = EXCLUDED.period_start, period_end = EXCLUDED.period_end,
                     planned_programmes = EXCLUDED.planned_programmes, planned_measures = EXCLUDED.planned_measures,
                     event_id = EXCLUDED.event_id, recorded_at = EXCLUDED.recorded_at, retracted_at = NULL
-                """)
+                """, [e.id, e.title, e.titleRu, e.approvedOn, e.approvedBy, e.periodStart, e.periodEnd,
+                      e.plannedProgrammes, e.plannedMeasures, event.id, at])
         case .portfolioRevised(let e):
-            writer.insertRow(into: "plan_revisions", columns: [
-                ("event_id", "uuid"), ("portfolio", "text"), ("revised_on", "date"), ("planned_programmes", "int"),
-                ("planned_measures", "int"), ("source", "text"), ("recorded_at", "timestamptz"),
-            ], [event.id, e.id, e.on, e.plannedProgrammes, e.plannedMeasures, e.source, at])
+            writer.add("""
+                INSERT INTO \(writer.table("plan_revisions")) (event_id, portfolio, revised_on, planned_programmes,
+                    planned_measures, source, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """, [event.id, e.id, e.on, e.plannedProgrammes, e.plannedMeasures, e.source, at])
         case .programmeAdded(let e):
-            writer.insertRow(into: "programmes", columns: [
-                ("id", "text"), ("portfolio", "text"), ("title", "text"), ("title_ru", "text"), ("lead", "text"),
-                ("planned_measures", "int"), ("event_id", "uuid"), ("recorded_at", "timestamptz"),
-            ], [e.id, e.portfolio, e.title, e.titleRu, e.lead, e.plannedMeasures, event.id, at], suffix: """
+            writer.add("""
+                INSERT INTO \(writer.table("programmes")) (id, portfolio, title, title_ru, lead, planned_measures,
+                    event_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 ON CONFLICT (id) DO UPDATE SET portfolio = EXCLUDED.portfolio, title = EXCLUDED.title,
                     title_ru = EXCLUDED.title_ru, lead = EXCLUDED.lead, planned_measures = EXCLUDED.planned_measures,
                     completed_on = NULL, completed_source = NULL, completed_event_id = NULL,
                     event_id = EXCLUDED.event_id, recorded_at = EXCLUDED.recorded_at, retracted_at = NULL
-                """)
+                """, [e.id, e.portfolio, e.title, e.titleRu, e.lead, e.plannedMeasures, event.id, at])
         case .programmeCompleted(let e):
             writer.add("""
                 UPDATE \(writer.table("programmes")) SET completed_on = $2, completed_source = $3, completed_event_id = $4
                 WHERE id = $1
                 """, [e.id, e.on, e.source, event.id])
         case .milestoneAdded(let e):
-            writer.insertRow(into: "milestones", columns: [
-                ("programme", "text"), ("id", "text"), ("title", "text"), ("due", "date"), ("event_id", "uuid"),
-                ("recorded_at", "timestamptz"),
-            ], [e.programme, e.id, e.title, e.due, event.id, at], suffix: """
+            writer.add("""
+                INSERT INTO \(writer.table("milestones")) (programme, id, title, due, event_id, recorded_at)
+                VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (programme, id) DO UPDATE SET title = EXCLUDED.title, due = EXCLUDED.due,
                     reached_on = NULL, reached_source = NULL, reached_event_id = NULL, reached_recorded_at = NULL,
                     event_id = EXCLUDED.event_id, recorded_at = EXCLUDED.recorded_at, retracted_at = NULL
-                """)
+                """, [e.programme, e.id, e.title, e.due, event.id, at])
         case .milestoneReached(let e):
             writer.add("""
                 UPDATE \(writer.table("milestones")) SET reached_on = $3, reached_source = $4, reached_event_id = $5,
@@ -65,15 +62,14 @@ struct CatalogProjector: Projector {
                 WHERE programme = $1 AND id = $2
                 """, [e.programme, e.id, e.on, e.source, event.id, at])
         case .sourceAdded(let e):
-            writer.insertRow(into: "sources", columns: [
-                ("id", "text"), ("title", "text"), ("published_on", "date"), ("speaker", "text"), ("publisher", "text"),
-                ("url", "text"), ("sha256", "text"), ("has_text", "bool"), ("event_id", "uuid"), ("recorded_at", "timestamptz"),
-            ], [e.id, e.title, e.publishedOn, e.speaker, e.publisher, e.url, e.sha256, e.text != nil, event.id, at], suffix: """
+            writer.add("""
+                INSERT INTO \(writer.table("sources")) (id, title, published_on, speaker, publisher, url, sha256,
+                    has_text, event_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, published_on = EXCLUDED.published_on,
                     speaker = EXCLUDED.speaker, publisher = EXCLUDED.publisher, url = EXCLUDED.url,
                     sha256 = EXCLUDED.sha256, has_text = EXCLUDED.has_text, event_id = EXCLUDED.event_id,
                     recorded_at = EXCLUDED.recorded_at, retracted_at = NULL
-                """)
+                """, [e.id, e.title, e.publishedOn, e.speaker, e.publisher, e.url, e.sha256, e.text != nil, event.id, at])
         case .eventRetracted(let e):
             try retract(e, at: at)
         case .progressClaimed:

@@ -14,13 +14,6 @@ struct ProgressProjector: Projector {
         let unit: String
     }
 
-    static let claimColumns: [(name: String, type: String)] = [
-        ("event_id", "uuid"), ("scope", "text"), ("scope_kind", "text"), ("unit", "text"), ("wording", "text"),
-        ("lo", "float8"), ("hi", "float8"), ("lo_inclusive", "bool"), ("hi_inclusive", "bool"), ("count", "int"),
-        ("total", "int"), ("as_of", "date"), ("source", "text"), ("speaker", "text"), ("note", "text"),
-        ("position", "bigint"), ("recorded_at", "timestamptz"),
-    ]
-
     let writer: ProjectionWriter
     /// What this run has read or written, so each group is loaded at most once.
     private var portfolioOf: [String: String] = [:]
@@ -50,9 +43,12 @@ struct ProgressProjector: Projector {
             try touchPortfolio(e.id, at: event.recordedAt)
         case .progressClaimed(let e):
             let group = Group(scope: e.scope, unit: e.unit.rawValue)
-            writer.insertRow(into: "claims", columns: Self.claimColumns, [
-                event.id, e.scope, e.scopeKind.rawValue, e.unit.rawValue, e.wording, e.lo, e.hi, e.loInclusive,
-                e.hiInclusive, e.count, e.total, e.asOf, e.source, e.speaker, e.note, event.position, event.recordedAt])
+            writer.add("""
+                INSERT INTO \(writer.table("claims")) (event_id, scope, scope_kind, unit, wording, lo, hi, lo_inclusive,
+                    hi_inclusive, count, total, as_of, source, speaker, note, position, recorded_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                """, [event.id, e.scope, e.scopeKind.rawValue, e.unit.rawValue, e.wording, e.lo, e.hi, e.loInclusive,
+                      e.hiInclusive, e.count, e.total, e.asOf, e.source, e.speaker, e.note, event.position, event.recordedAt])
             try load(group)
             claims[group, default: [:]][event.id] = ClaimFact(
                 id: event.id, asOf: e.asOf, interval: e.interval, sequence: Int(event.position))
@@ -155,61 +151,48 @@ struct ProgressProjector: Projector {
         for row in 0..<rows.rowCount { baselines[portfolio]![rows.uuid(row, 0)!] = CalendarDate(rows.string(row, 1)!)! }
     }
 
-    /// Closes the current version of each touched group and writes the new one, for all
-    /// touched groups at once: six statements however many groups changed.
+    /// Closes the current version of each touched group and writes the new one.
     private mutating func flushGroups() throws {
         guard let at = dirtyAt else { return }
-        let groups = dirty.sorted { ($0.scope, $0.unit) < ($1.scope, $1.unit) }
-        var points: [(group: Group, point: TimelinePoint, last: UUID)] = []
-        var found: [(group: Group, contradiction: Contradiction)] = []
-        for group in groups {
+        for group in dirty.sorted(by: { ($0.scope, $0.unit) < ($1.scope, $1.unit) }) {
             let facts = Array(claims[group, default: [:]].values)
             var revisionDates: [CalendarDate] = []
             if let portfolio = try portfolio(of: group.scope) {
                 try loadBaselines(portfolio)
                 revisionDates = Array(baselines[portfolio, default: [:]].values)
             }
+            let points = Inference.timeline(claims: facts, baselines: revisionDates)
+            let found = Inference.contradictions(claims: facts, baselines: revisionDates)
             let sequence = Dictionary(uniqueKeysWithValues: facts.map { ($0.id, $0.sequence) })
-            for point in Inference.timeline(claims: facts, baselines: revisionDates) {
-                points.append((group, point, point.claimIds.max { (sequence[$0] ?? 0) < (sequence[$1] ?? 0) }!))
+            for table in ["timeline", "contradictions"] {
+                // A version replaced at the time it was made never existed for a reader: drop it, so
+                // that where batches happen to end does not change the tables.
+                writer.add("DELETE FROM \(writer.table(table)) WHERE scope = $1 AND unit = $2 AND known_to IS NULL AND known_from = $3",
+                           [group.scope, group.unit, at])
+                writer.add("UPDATE \(writer.table(table)) SET known_to = $3 WHERE scope = $1 AND unit = $2 AND known_to IS NULL",
+                           [group.scope, group.unit, at])
             }
-            found += Inference.contradictions(claims: facts, baselines: revisionDates).map { (group, $0) }
-        }
-        let scopes = groups.map(\.scope), units = groups.map(\.unit)
-        for table in ["timeline", "contradictions"] {
-            // A version replaced at the time it was made never existed for a reader: drop it, so
-            // that where batches happen to end does not change the tables.
-            writer.add("""
-                DELETE FROM \(writer.table(table)) WHERE known_to IS NULL AND known_from = $3
-                  AND (scope, unit) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-                """, [scopes, units, at])
-            writer.add("""
-                UPDATE \(writer.table(table)) SET known_to = $3
-                WHERE known_to IS NULL AND (scope, unit) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-                """, [scopes, units, at])
-        }
-        for (group, point, last) in points {
-            writer.insertRow(into: "timeline", columns: Self.timelineColumns, [
-                group.scope, group.unit, point.date, point.estimate.lo, point.estimate.hi, point.estimate.loInclusive,
-                point.estimate.hiInclusive, point.disputed, point.claim.lo, point.claim.hi, point.claim.loInclusive,
-                point.claim.hiInclusive, point.claimsSoFar, last, at])
-        }
-        for (group, contradiction) in found {
-            writer.insertRow(into: "contradictions", columns: Self.contradictionColumns, [
-                group.scope, group.unit, contradiction.kind.rawValue, contradiction.earlier, contradiction.later, at])
+            if !points.isEmpty {
+                writer.add("""
+                    INSERT INTO \(writer.table("timeline")) (scope, unit, date, estimate_lo, estimate_hi, estimate_lo_inclusive,
+                        estimate_hi_inclusive, disputed, claim_lo, claim_hi, claim_lo_inclusive, claim_hi_inclusive, claims,
+                        last_claim, known_from)
+                    SELECT $1, $2, p.*, $15 FROM unnest($3::date[], $4::float8[], $5::float8[], $6::bool[], $7::bool[],
+                        $8::bool[], $9::float8[], $10::float8[], $11::bool[], $12::bool[], $13::int[], $14::uuid[]) AS p
+                    """, [group.scope, group.unit, points.map(\.date), points.map(\.estimate.lo), points.map(\.estimate.hi),
+                          points.map(\.estimate.loInclusive), points.map(\.estimate.hiInclusive), points.map(\.disputed),
+                          points.map(\.claim.lo), points.map(\.claim.hi), points.map(\.claim.loInclusive),
+                          points.map(\.claim.hiInclusive), points.map(\.claimsSoFar),
+                          points.map { point in point.claimIds.max { (sequence[$0] ?? 0) < (sequence[$1] ?? 0) }! }, at])
+            }
+            if !found.isEmpty {
+                writer.add("""
+                    INSERT INTO \(writer.table("contradictions")) (scope, unit, kind, earlier, later, known_from)
+                    SELECT $1, $2, x.*, $6 FROM unnest($3::text[], $4::uuid[], $5::uuid[]) AS x
+                    """, [group.scope, group.unit, found.map(\.kind.rawValue), found.map(\.earlier), found.map(\.later), at])
+            }
         }
         dirty.removeAll()
         dirtyAt = nil
     }
-
-    static let timelineColumns: [(name: String, type: String)] = [
-        ("scope", "text"), ("unit", "text"), ("date", "date"), ("estimate_lo", "float8"), ("estimate_hi", "float8"),
-        ("estimate_lo_inclusive", "bool"), ("estimate_hi_inclusive", "bool"), ("disputed", "bool"),
-        ("claim_lo", "float8"), ("claim_hi", "float8"), ("claim_lo_inclusive", "bool"), ("claim_hi_inclusive", "bool"),
-        ("claims", "int"), ("last_claim", "uuid"), ("known_from", "timestamptz"),
-    ]
-
-    static let contradictionColumns: [(name: String, type: String)] = [
-        ("scope", "text"), ("unit", "text"), ("kind", "text"), ("earlier", "uuid"), ("later", "uuid"), ("known_from", "timestamptz"),
-    ]
 }
