@@ -79,7 +79,7 @@ struct StatusCommand: ParsableCommand {
                               $0.lastClaim.wording, $0.lastClaim.asOf, $0.lastClaim.speaker ?? "", $0.lastClaim.source] })
         case .table:
             guard !rows.isEmpty else {
-                return Output.line("no progress claims\(scope.map { " for \($0)" } ?? "") as of \(asOf) (record one with `ustrack progress`)")
+                return Output.line("no progress claims\(scope.map { " for \($0)" } ?? "") as of \(asOf)\(time.knownAt.map { ", recorded by \($0)" } ?? "") (record one with `ustrack progress`)")
             }
             Output.table(["SCOPE", "UNIT", "ESTIMATE %", "CLAIMS", "LAST CLAIM", "EVIDENCE"], rows.map { row in
                 [row.scope, row.unit,
@@ -108,7 +108,7 @@ struct HistoryCommand: ParsableCommand {
         let estimateLoInclusive: Bool
         let estimateHiInclusive: Bool
         let disputed: Bool
-        let claims: [ClaimSummary]
+        var claims: [ClaimSummary]
         enum CodingKeys: String, CodingKey {
             case scope, unit, date, estimateLo = "estimate_lo", estimateHi = "estimate_hi",
                  estimateLoInclusive = "estimate_lo_inclusive", estimateHiInclusive = "estimate_hi_inclusive", disputed, claims
@@ -135,10 +135,7 @@ struct HistoryCommand: ParsableCommand {
             let claim = ClaimSummary(wording: result.string(r, 7)!, asOf: result.string(r, 1)!, speaker: result.string(r, 8),
                                      source: result.string(r, 9)!, lo: result.double(r, 10), hi: result.double(r, 11))
             if let last = points.last, last.unit == result.string(r, 0), last.date == result.string(r, 1) {
-                points[points.count - 1] = Point(scope: last.scope, unit: last.unit, date: last.date, estimateLo: last.estimateLo,
-                                                 estimateHi: last.estimateHi, estimateLoInclusive: last.estimateLoInclusive,
-                                                 estimateHiInclusive: last.estimateHiInclusive, disputed: last.disputed,
-                                                 claims: last.claims + [claim])
+                points[points.count - 1].claims.append(claim)
             } else {
                 points.append(Point(scope: scope, unit: result.string(r, 0)!, date: result.string(r, 1)!,
                                     estimateLo: result.double(r, 2)!, estimateHi: result.double(r, 3)!,
@@ -154,7 +151,7 @@ struct HistoryCommand: ParsableCommand {
                     [p.scope, p.unit, p.date, PercentInterval.format(p.estimateLo), PercentInterval.format(p.estimateHi),
                      String(p.disputed), c.wording, c.speaker ?? "", c.source] } })
         case .table:
-            guard !points.isEmpty else { return Output.line("no progress claims for \(scope) as of \(asOf)") }
+            guard !points.isEmpty else { return Output.line("no progress claims for \(scope) as of \(asOf)\(time.knownAt.map { ", recorded by \($0)" } ?? "")") }
             Output.table(["UNIT", "DATE", "ESTIMATE %", "CLAIM", "SPEAKER", "SOURCE"], points.flatMap { p in
                 p.claims.map { c in
                     [p.unit, p.date, bracketed(p.estimateLo, p.estimateHi, p.estimateLoInclusive, p.estimateHiInclusive) + (p.disputed ? " disputed" : ""),
@@ -205,7 +202,7 @@ struct ContradictionsCommand: ParsableCommand {
                 + rows.map { [$0.scope, $0.unit, $0.kind, $0.earlier.wording, $0.earlier.asOf, $0.earlier.speaker ?? "",
                               $0.earlier.source, $0.later.wording, $0.later.asOf, $0.later.speaker ?? "", $0.later.source] })
         case .table:
-            guard !rows.isEmpty else { return Output.line("no contradictions\(scope.map { " for \($0)" } ?? "") as of \(asOf)") }
+            guard !rows.isEmpty else { return Output.line("no contradictions\(scope.map { " for \($0)" } ?? "") as of \(asOf)\(time.knownAt.map { ", recorded by \($0)" } ?? "")") }
             Output.table(["SCOPE", "UNIT", "KIND", "EARLIER", "LATER"], rows.map { row in
                 [row.scope, row.unit, row.kind,
                  "\"\(row.earlier.wording)\" (\(row.earlier.asOf), \(row.earlier.speaker ?? row.earlier.source))",

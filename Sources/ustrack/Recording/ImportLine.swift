@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import Postgres
 import Tracker
 
 /// One line of an NDJSON import: a command in the CLI's own words, or an event as `export`
@@ -134,5 +135,3 @@ struct ExportedEvent {
         self.recordedAt = recordedAt
     }
 }
-
-import Postgres
