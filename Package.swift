@@ -50,7 +50,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["Postgres", "Migrations", "ChildProcess"], path: "Tests/TestSupport"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Migrations", "TestSupport"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),

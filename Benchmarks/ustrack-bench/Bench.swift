@@ -57,19 +57,27 @@ final class Bench {
         rows.append(Row(name: "single appends, 1 writer", ustrack: rates[1], baseline: rates[0], target: 0.8))
     }
 
-    /// The 'writers' and 'notify' stages share the notify-on measurement.
+    /// The 'writers' and 'notify' stages share the measurement with wake-ups on and nobody
+    /// listening, the case of a command-line user; 'notify' adds a follower listening, which
+    /// makes every append send its wake-up, and wake-ups off.
     private func concurrentAppends() throws {
         let writers = options.writers
-        let raw = options.stages.contains(.writers), off = options.stages.contains(.notify)
+        let raw = options.stages.contains(.writers), notify = options.stages.contains(.notify)
         var measurements = [{
             try self.timed("EventStore.append, \(writers) writers", threads: writers) { Self.ustrackSingle($0, notify: true) }
         }]
         if raw {
             measurements.append { try self.timed("raw INSERT, \(writers) clients", threads: writers, Self.rawSingle) }
         }
-        if off {
+        if notify {
             measurements.append {
-                try self.timed("EventStore.append, \(writers) writers, notify off", threads: writers) {
+                try self.timed("EventStore.append, \(writers) writers, a follower listening", threads: writers + 1) { database in
+                    let append = Self.ustrackSingle(database, notify: true)
+                    return { index in index == writers ? try Self.listener(database) : try append(index) }
+                }
+            }
+            measurements.append {
+                try self.timed("EventStore.append, \(writers) writers, no wake-ups", threads: writers) {
                     Self.ustrackSingle($0, notify: false)
                 }
             }
@@ -78,9 +86,12 @@ final class Bench {
         if raw {
             rows.append(Row(name: "single appends, \(writers) writers", ustrack: rates[0], baseline: rates[1], target: 0.6))
         }
-        if off {
-            rows.append(Row(name: "\(writers) writers, notify on vs off", ustrack: rates[0], baseline: rates.last!, target: nil))
-            notes.append("notify on vs off: both columns are EventStore.append; 'baseline' has ustrack.notify = 'off'.")
+        if notify {
+            let (listened, off) = (rates[rates.count - 2], rates[rates.count - 1])
+            rows.append(Row(name: "\(writers) writers, a follower listening", ustrack: listened, baseline: off, target: nil))
+            rows.append(Row(name: "\(writers) writers, nobody listening", ustrack: rates[0], baseline: off, target: nil))
+            notes.append("wake-ups: both rows compare EventStore.append with its wake-up against none (wakesSubscribers: false); "
+                + "with nobody listening the wake-up is skipped on the server, with a follower listening every append sends one.")
         }
     }
 
@@ -303,14 +314,24 @@ extension Bench {
 
     static func ustrackSingle(_ database: BenchDatabase, notify: Bool) -> @Sendable (Int) throws -> () throws -> Int {
         { index in
-            let connection = try database.connect()
-            if !notify { try connection.execute("SET ustrack.notify = 'off'") }
-            let store = EventStore(connection: connection)
+            let store = EventStore(connection: try database.connect(), wakesSubscribers: notify)
             let stream = "bench-writer\(index)"
             return {
                 try store.append(to: stream, events: [NewEvent(type: Workload.type, data: Workload.payload)])
                 return 1
             }
+        }
+    }
+
+    /// A follower: waits for wake-ups and drains them, storing nothing.
+    static func listener(_ database: BenchDatabase) throws -> () throws -> Int {
+        let connection = try database.connect()
+        try connection.listen(EventStore.channel)
+        return {
+            if try connection.waitForNotification(timeout: .milliseconds(50)) != nil {
+                while try connection.nextNotification() != nil {}
+            }
+            return 0
         }
     }
 

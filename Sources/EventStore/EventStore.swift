@@ -5,13 +5,16 @@ import Postgres
 /// checkpoints. Calls run on the caller's transaction when there is one.
 public final class EventStore {
     public let connection: Connection
-    private var appendStatement: PreparedStatement?
+    /// Whether appends notify `channel` after they commit. Off only to measure what it costs,
+    /// or to show that subscribers find events without it.
+    public let wakesSubscribers: Bool
 
     /// The NOTIFY channel appends signal; a wake-up only, never the source of truth.
     public static let channel = "ustrack_events"
 
-    public init(connection: Connection) {
+    public init(connection: Connection, wakesSubscribers: Bool = true) {
         self.connection = connection
+        self.wakesSubscribers = wakesSubscribers
     }
 
     /// Appends a batch of events to one stream, atomically, if the stream is at `expected`.
@@ -21,17 +24,27 @@ public final class EventStore {
         to stream: String, expected: ExpectedVersion = .any, events: [NewEvent], commandId: UUID? = nil
     ) throws -> AppendResult {
         guard !events.isEmpty else { throw EventStoreError.invalidAppend("an append needs at least one event") }
-        let statement = try appendStatement ?? connection.prepare("ustrack_append", """
+        let statement = try connection.preparedOnce("ustrack_append", """
             SELECT event_id, version, position, duplicate
             FROM store.append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::integer[], $8::uuid)
             """)
-        appendStatement = statement
+        let parameters: [any PostgresParameter] = [
+            stream, expected.sqlValue,
+            events.map(\.id), events.map(\.type), events.map(\.data), events.map(\.metadata),
+            events.map(\.schemaVersion), commandId,
+        ]
         do {
-            let result = try connection.execute(statement, [
-                stream, expected.sqlValue,
-                events.map(\.id), events.map(\.type), events.map(\.data), events.map(\.metadata),
-                events.map(\.schemaVersion), commandId,
-            ])
+            let result: QueryResult
+            if connection.isInTransaction || !wakesSubscribers {
+                result = try connection.execute(statement, parameters)
+                if wakesSubscribers { try connection.notifyAfterCommit(Self.channel) }
+            } else {
+                // The append commits on its own, then the wake-up: one round trip for both.
+                result = try connection.pipeline { batch in
+                    batch.add(statement, parameters)
+                    batch.notifyAfterCommit(Self.channel)
+                }[0].get()
+            }
             let appended = (0..<result.rowCount).map { row in
                 AppendedEvent(id: result.uuid(row, 0)!, version: result.int64(row, 1)!, position: result.int64(row, 2)!)
             }
@@ -77,7 +90,9 @@ public final class EventStore {
                 }
             }
             do {
-                return Int(try connection.execute("SELECT store.append_staged($1)", batch).int64(0, 0) ?? 0)
+                let stored = Int(try connection.execute("SELECT store.append_staged($1)", batch).int64(0, 0) ?? 0)
+                if stored > 0 && wakesSubscribers { try connection.notifyAfterCommit(Self.channel) }
+                return stored
             } catch let error as PostgresError where error.sqlState == .wrongExpectedVersion {
                 let stream = error.message.split(separator: " ").dropFirst().first.map(String.init) ?? "?"
                 let expected = expectedVersions[stream].map(ExpectedVersion.exactly) ?? .any

@@ -3,26 +3,59 @@ import Foundation
 
 /// Statements to send in one round trip with `Connection.pipeline`.
 public struct PipelineBatch {
-    var statements: [(sql: String, parameters: [String?])] = []
+    enum Item {
+        case statement(sql: String, parameters: [String?])
+        case prepared(name: String, parameters: [String?])
+        /// Ends an implicit transaction: what follows runs in a new one.
+        case sync
+        case notifyIfListened(channel: String)
+    }
+
+    var items: [Item] = []
 
     public init() {}
 
     public mutating func add(_ sql: String, _ parameters: [any PostgresParameter] = []) {
-        statements.append((sql, parameters.map(\.postgresText)))
+        items.append(.statement(sql: sql, parameters: parameters.map(\.postgresText)))
     }
 
-    public var count: Int { statements.count }
+    public mutating func add(_ statement: PreparedStatement, _ parameters: [any PostgresParameter] = []) {
+        items.append(.prepared(name: statement.name, parameters: parameters.map(\.postgresText)))
+    }
+
+    /// Outside an explicit transaction, commits what was added so far in its own implicit
+    /// transaction; a failure before it no longer skips the statements after it.
+    public mutating func sync() {
+        items.append(.sync)
+    }
+
+    /// Commits what was added so far, then notifies `channel` the way
+    /// `Connection.notifyAfterCommit` does outside a transaction.
+    public mutating func notifyAfterCommit(_ channel: String) {
+        sync()
+        items.append(.notifyIfListened(channel: channel))
+    }
+
+    /// How many statements, each with a result.
+    public var count: Int {
+        items.reduce(0) { count, item in
+            if case .sync = item { count } else { count + 1 }
+        }
+    }
 }
 
 extension Connection {
     /// Sends every statement of the batch without waiting for answers, then reads all answers:
     /// one round trip instead of one per statement. Each statement gets its own result; after
     /// the first failure the server skips the rest, which then fail as "aborted".
-    /// Outside an explicit transaction the batch runs as one implicit transaction, so a failure
-    /// undoes the statements before it too.
+    /// Outside an explicit transaction the batch, up to a `sync()`, runs as one implicit
+    /// transaction, so a failure undoes the statements before it too.
     public func pipeline(_ build: (inout PipelineBatch) -> Void) throws -> [Result<QueryResult, PostgresError>] {
         var batch = PipelineBatch()
         build(&batch)
+        if batch.items.contains(where: { if case .notifyIfListened = $0 { true } else { false } }) {
+            _ = try preparedOnce(Self.notifyIfListenedName, Self.notifyIfListened)
+        }
         guard PQenterPipelineMode(handle) == 1 else {
             throw PostgresError(kind: .client, message: Self.errorText(handle))
         }
@@ -33,9 +66,23 @@ extension Connection {
             PQsetnonblocking(handle, 0)
             PQexitPipelineMode(handle)
         }
-        for statement in batch.statements {
-            let sent = withOptionalCStringArray(statement.parameters) { pointers in
-                PQsendQueryParams(handle, statement.sql, Int32(statement.parameters.count), nil, pointers, nil, nil, 0)
+        for item in batch.items {
+            let sent: Int32
+            switch item {
+            case .statement(let sql, let parameters):
+                sent = withOptionalCStringArray(parameters) { pointers in
+                    PQsendQueryParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+                }
+            case .prepared(let name, let parameters):
+                sent = withOptionalCStringArray(parameters) { pointers in
+                    PQsendQueryPrepared(handle, name, Int32(parameters.count), pointers, nil, nil, 0)
+                }
+            case .sync:
+                sent = PQpipelineSync(handle)
+            case .notifyIfListened(let channel):
+                sent = withOptionalCStringArray([channel]) { pointers in
+                    PQsendQueryPrepared(handle, Self.notifyIfListenedName, 1, pointers, nil, nil, 0)
+                }
             }
             guard sent == 1 else { throw PostgresError(kind: .connectionLost, message: Self.errorText(handle)) }
             try flushOutput()
@@ -47,7 +94,12 @@ extension Connection {
 
         var results: [Result<QueryResult, PostgresError>] = []
         results.reserveCapacity(batch.count)
-        for _ in 0..<batch.count {
+        // Each sync, the batch's own and the final one, answers with a sync marker.
+        for item in batch.items + [.sync] {
+            if case .sync = item {
+                try readSyncMarker()
+                continue
+            }
             var outcome: Result<QueryResult, PostgresError>?
             // Each statement's answer is its result(s) followed by a NULL.
             while let raw = PQgetResult(handle) {
@@ -60,13 +112,16 @@ extension Connection {
             }
             results.append(outcome ?? .failure(PostgresError(kind: .client, message: "no result for a pipelined statement")))
         }
-        // The sync marker closes the pipeline.
+        return results
+    }
+
+    private func readSyncMarker() throws {
         while let raw = PQgetResult(handle) {
             let status = PQresultStatus(raw)
             PQclear(raw)
-            if status == PGRES_PIPELINE_SYNC { break }
+            if status == PGRES_PIPELINE_SYNC { return }
         }
-        return results
+        throw PostgresError(kind: .connectionLost, message: Self.errorText(handle))
     }
 
     private func flushOutput() throws {

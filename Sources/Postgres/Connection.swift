@@ -6,6 +6,12 @@ import Foundation
 public final class Connection {
     /// The raw libpq handle, for what this wrapper does not cover.
     public let handle: OpaquePointer
+    /// Channels to notify once the transaction `transaction(_:)` runs has committed.
+    var channelsToNotifyAfterCommit: Set<String> = []
+    /// The channels this connection listens on, and whether it holds each one's listener lock.
+    var listenerLocks: [String: Bool] = [:]
+    /// Names of the statements `preparedOnce` has prepared on this connection.
+    private var preparedNames: Set<String> = []
 
     private init(handle: OpaquePointer) { self.handle = handle }
 
@@ -81,6 +87,15 @@ public final class Connection {
         return PreparedStatement(name: name)
     }
 
+    /// The statement prepared under `name` on this connection, prepared on first use: for
+    /// callers that come and go while the connection stays (the session keeps it).
+    public func preparedOnce(_ name: String, _ sql: String) throws -> PreparedStatement {
+        if preparedNames.contains(name) { return PreparedStatement(name: name) }
+        let statement = try prepare(name, sql)
+        preparedNames.insert(name)
+        return statement
+    }
+
     @discardableResult
     public func execute(_ statement: PreparedStatement, _ parameters: [any PostgresParameter]) throws -> QueryResult {
         let texts = parameters.map(\.postgresText)
@@ -98,14 +113,17 @@ public final class Connection {
     ) throws -> T {
         if isInTransaction { return try body() }
         try execute("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+        let value: T
         do {
-            let value = try body()
+            value = try body()
             try execute("COMMIT")
-            return value
         } catch {
+            channelsToNotifyAfterCommit = []
             if isAlive { _ = try? execute("ROLLBACK") }
             throw error
         }
+        sendNotificationsAfterCommit()
+        return value
     }
 
     public enum IsolationLevel: String, Sendable {

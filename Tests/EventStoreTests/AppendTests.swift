@@ -21,6 +21,27 @@ final class AppendTests: XCTestCase {
         try store.connection.execute("SELECT count(*) FROM store.events").int(0, 0)!
     }
 
+    func testAnAppendWakesAListenerAfterItCommits() throws {
+        // A bare LISTEN does not announce a listener, so this append sends no wake-up at all.
+        let bystander = try Connection.connect(conninfo)
+        try bystander.execute("LISTEN \(EventStore.channel)")
+        try store.append(to: "s-0", events: [event()])
+        XCTAssertNil(try bystander.waitForNotification(timeout: .milliseconds(200)), "nobody listening, no wake-up")
+
+        let listener = try Connection.connect(conninfo)
+        try listener.listen(EventStore.channel)
+        try store.append(to: "s-1", events: [event()])
+        XCTAssertEqual(try listener.waitForNotification(timeout: .seconds(10))?.channel, EventStore.channel)
+
+        try store.connection.transaction {
+            try store.append(to: "s-1", events: [event()])
+            try store.appendBulk([(stream: "s-2", event: event())])
+            XCTAssertNil(try listener.waitForNotification(timeout: .milliseconds(200)), "not before the commit")
+        }
+        XCTAssertNotNil(try listener.waitForNotification(timeout: .seconds(10)))
+        XCTAssertNil(try listener.waitForNotification(timeout: .milliseconds(200)), "one wake-up per transaction")
+    }
+
     func testAppendAndReadBack() throws {
         let first = try store.append(to: "programme-a", events: [event("A", #"{"k": "v"}"#), event("B")])
         XCTAssertEqual(first.events.map(\.version), [1, 2])

@@ -164,8 +164,8 @@ final class SubscriptionTests: XCTestCase {
                 try store.append(to: "s-1", events: [NewEvent(type: "Woken", data: "{}")])
                 Thread.sleep(forTimeInterval: 0.2)
                 // No NOTIFY for this one: only polling can find it.
-                try store.connection.execute("SET ustrack.notify = 'off'")
-                try store.append(to: "s-1", events: [NewEvent(type: "Polled", data: "{}")])
+                try EventStore(connection: store.connection, wakesSubscribers: false)
+                    .append(to: "s-1", events: [NewEvent(type: "Polled", data: "{}")])
             }
             return ()
         }

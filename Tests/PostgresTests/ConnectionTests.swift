@@ -111,6 +111,57 @@ final class ConnectionTests: XCTestCase {
         XCTAssertEqual(try connection.execute("SELECT count(*) FROM t").int(0, 0), 200)
     }
 
+    func testAPipelineSyncCommitsWhatCameBeforeIt() throws {
+        try connection.execute("CREATE TABLE t (n int PRIMARY KEY)")
+        let prepared = try connection.prepare("insert_n", "INSERT INTO t VALUES ($1)")
+        let results = try connection.pipeline { batch in
+            batch.add(prepared, [1])
+            batch.sync()
+            batch.add(prepared, [1])  // duplicate: fails in its own transaction
+            batch.add(prepared, [2])  // skipped after the failure
+            batch.sync()
+            batch.add(prepared, [3])  // a new transaction after the sync
+        }
+        XCTAssertEqual(results.count, 4)
+        XCTAssertNoThrow(try results[0].get())
+        XCTAssertThrowsError(try results[1].get()) { XCTAssertEqual(($0 as! PostgresError).sqlState, .uniqueViolation) }
+        XCTAssertThrowsError(try results[2].get())
+        XCTAssertNoThrow(try results[3].get())
+        XCTAssertEqual(try connection.execute("SELECT array_agg(n ORDER BY n)::text FROM t").string(0, 0), "{1,3}")
+    }
+
+    /// A writer skips its wake-up while nobody has announced itself with `listen`; a listener's
+    /// announcement makes every later wake-up go out, after the commit, and only then.
+    func testNotifyAfterCommitReachesAnnouncedListenersOnlyAfterTheCommit() throws {
+        let database = try connection.execute("SELECT current_database()").string(0, 0)!
+        let writer = try Connection.connect("dbname=\(database)")
+        // A bare LISTEN does not announce: this one hears only what goes out anyway.
+        let bystander = try Connection.connect("dbname=\(database)")
+        try bystander.execute("LISTEN wake")
+        try writer.notifyAfterCommit("wake")
+        XCTAssertNil(try bystander.waitForNotification(timeout: .milliseconds(200)), "nobody announced, nothing sent")
+
+        try connection.listen("wake")
+        try writer.transaction {
+            try writer.notifyAfterCommit("wake")
+            XCTAssertNil(try connection.waitForNotification(timeout: .milliseconds(200)), "not before the commit")
+        }
+        XCTAssertEqual(try connection.waitForNotification(timeout: .seconds(10))?.channel, "wake")
+        XCTAssertEqual(try bystander.waitForNotification(timeout: .seconds(10))?.channel, "wake")
+
+        struct Undo: Error {}
+        XCTAssertThrowsError(try writer.transaction {
+            try writer.notifyAfterCommit("wake")
+            throw Undo()
+        })
+        try writer.notifyAfterCommit("other")  // a channel nobody listens on: skipped
+        XCTAssertNil(try connection.waitForNotification(timeout: .milliseconds(200)), "a rollback sends nothing")
+
+        try connection.unlisten("wake")
+        try writer.notifyAfterCommit("wake")
+        XCTAssertNil(try bystander.waitForNotification(timeout: .milliseconds(200)), "the announcement ends with unlisten")
+    }
+
     func testStreamingHandsOverOneRowAtATimeAndCanStopEarly() throws {
         var seen = 0
         try connection.stream("SELECT g FROM generate_series(1, 50000) g") { row in
