@@ -24,14 +24,14 @@ public final class EventStore {
         to stream: String, expected: ExpectedVersion = .any, events: [NewEvent], commandId: UUID? = nil
     ) throws -> AppendResult {
         guard !events.isEmpty else { throw EventStoreError.invalidAppend("an append needs at least one event") }
-        let statement = try connection.preparedOnce("ustrack_append", """
+        let statement = try connection.prepared("""
             SELECT event_id, version, position, duplicate
             FROM store.append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::integer[], $8::uuid)
             """)
         let parameters: [any PostgresParameter] = [
             stream, expected.sqlValue,
-            events.map(\.id), events.map(\.type), events.map(\.data), events.map(\.metadata),
-            events.map(\.schemaVersion), commandId,
+            events.map { $0.id }, events.map { $0.type }, events.map { $0.data }, events.map { $0.metadata },
+            events.map { $0.schemaVersion }, commandId,
         ]
         do {
             let result: QueryResult

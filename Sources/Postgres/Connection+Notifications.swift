@@ -42,11 +42,9 @@ extension Connection {
         if isInTransaction {
             channelsToNotifyAfterCommit.insert(channel)
         } else {
-            try execute(try preparedOnce(Self.notifyIfListenedName, Self.notifyIfListened), [channel])
+            try execute(try prepared(Self.notifyIfListened), [channel])
         }
     }
-
-    static let notifyIfListenedName = "ustrack_notify_if_listened"
 
     /// Skipped while no listener holds the lock. No wake-up is lost by that: a listener takes
     /// the lock before it reads, and the data this wakes for is committed before the check, so

@@ -16,11 +16,11 @@ public struct PipelineBatch {
     public init() {}
 
     public mutating func add(_ sql: String, _ parameters: [any PostgresParameter] = []) {
-        items.append(.statement(sql: sql, parameters: parameters.map(\.postgresText)))
+        items.append(.statement(sql: sql, parameters: parameters.map { $0.postgresText }))
     }
 
     public mutating func add(_ statement: PreparedStatement, _ parameters: [any PostgresParameter] = []) {
-        items.append(.prepared(name: statement.name, parameters: parameters.map(\.postgresText)))
+        items.append(.prepared(name: statement.name, parameters: parameters.map { $0.postgresText }))
     }
 
     /// Outside an explicit transaction, commits what was added so far in its own implicit
@@ -54,7 +54,7 @@ extension Connection {
         var batch = PipelineBatch()
         build(&batch)
         if batch.items.contains(where: { if case .notifyIfListened = $0 { true } else { false } }) {
-            _ = try preparedOnce(Self.notifyIfListenedName, Self.notifyIfListened)
+            _ = try prepared(Self.notifyIfListened)
         }
         guard PQenterPipelineMode(handle) == 1 else {
             throw PostgresError(kind: .client, message: Self.errorText(handle))
@@ -80,12 +80,14 @@ extension Connection {
             case .sync:
                 sent = PQpipelineSync(handle)
             case .notifyIfListened(let channel):
+                let name = try prepared(Self.notifyIfListened).name
                 sent = withOptionalCStringArray([channel]) { pointers in
-                    PQsendQueryPrepared(handle, Self.notifyIfListenedName, 1, pointers, nil, nil, 0)
+                    PQsendQueryPrepared(handle, name, 1, pointers, nil, nil, 0)
                 }
             }
+            // No flush per statement: libpq sends whenever 8 kB have queued up, and in
+            // non-blocking mode reads answers meanwhile; one flush at the end sends the rest.
             guard sent == 1 else { throw PostgresError(kind: .connectionLost, message: Self.errorText(handle)) }
-            try flushOutput()
         }
         guard PQpipelineSync(handle) == 1 else {
             throw PostgresError(kind: .connectionLost, message: Self.errorText(handle))

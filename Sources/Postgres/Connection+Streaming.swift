@@ -8,7 +8,7 @@ extension Connection {
         _ sql: String, _ parameters: [any PostgresParameter] = [],
         _ body: (QueryResult) throws -> Bool
     ) throws {
-        let texts = parameters.map(\.postgresText)
+        let texts = parameters.map { $0.postgresText }
         let sent = withOptionalCStringArray(texts) { pointers in
             PQsendQueryParams(handle, sql, Int32(texts.count), nil, pointers, nil, nil, 0)
         }

@@ -10,8 +10,8 @@ public final class Connection {
     var channelsToNotifyAfterCommit: Set<String> = []
     /// The channels this connection listens on, and whether it holds each one's listener lock.
     var listenerLocks: [String: Bool] = [:]
-    /// Names of the statements `preparedOnce` has prepared on this connection.
-    private var preparedNames: Set<String> = []
+    /// The statements `prepared(_:)` has prepared on this connection, by their SQL.
+    private var preparedStatements: [String: PreparedStatement] = [:]
 
     private init(handle: OpaquePointer) { self.handle = handle }
 
@@ -63,7 +63,7 @@ public final class Connection {
     /// Runs one statement with parameters ($1, $2, …) sent separately from the SQL text.
     @discardableResult
     public func execute(_ sql: String, _ parameters: [any PostgresParameter]) throws -> QueryResult {
-        let texts = parameters.map(\.postgresText)
+        let texts = parameters.map { $0.postgresText }
         let result = withOptionalCStringArray(texts) { pointers in
             PQexecParams(handle, sql, Int32(texts.count), nil, pointers, nil, nil, 0)
         }
@@ -87,18 +87,18 @@ public final class Connection {
         return PreparedStatement(name: name)
     }
 
-    /// The statement prepared under `name` on this connection, prepared on first use: for
-    /// callers that come and go while the connection stays (the session keeps it).
-    public func preparedOnce(_ name: String, _ sql: String) throws -> PreparedStatement {
-        if preparedNames.contains(name) { return PreparedStatement(name: name) }
-        let statement = try prepare(name, sql)
-        preparedNames.insert(name)
+    /// `sql` prepared on this connection, the first time it is asked for: the server parses
+    /// and plans a statement that runs again and again only once. The connection names it.
+    public func prepared(_ sql: String) throws -> PreparedStatement {
+        if let known = preparedStatements[sql] { return known }
+        let statement = try prepare("ustrack_\(preparedStatements.count + 1)", sql)
+        preparedStatements[sql] = statement
         return statement
     }
 
     @discardableResult
     public func execute(_ statement: PreparedStatement, _ parameters: [any PostgresParameter]) throws -> QueryResult {
-        let texts = parameters.map(\.postgresText)
+        let texts = parameters.map { $0.postgresText }
         let result = withOptionalCStringArray(texts) { pointers in
             PQexecPrepared(handle, statement.name, Int32(texts.count), pointers, nil, nil, 0)
         }

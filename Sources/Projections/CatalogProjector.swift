@@ -17,7 +17,7 @@ struct CatalogProjector: Projector {
         switch decoded {
         case .portfolioDefined(let e):
             // A definition retracted and recorded again replaces the old row.
-            writer.add("""
+            try writer.add("""
                 INSERT INTO \(writer.table("portfolios")) (id, title, title_ru, approved_on, approved_by, period_start,
                     period_end, planned_programmes, planned_measures, event_id, recorded_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -29,12 +29,12 @@ struct CatalogProjector: Projector {
                 """, [e.id, e.title, e.titleRu, e.approvedOn, e.approvedBy, e.periodStart, e.periodEnd,
                       e.plannedProgrammes, e.plannedMeasures, event.id, at])
         case .portfolioRevised(let e):
-            writer.add("""
+            try writer.add("""
                 INSERT INTO \(writer.table("plan_revisions")) (event_id, portfolio, revised_on, planned_programmes,
                     planned_measures, source, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
                 """, [event.id, e.id, e.on, e.plannedProgrammes, e.plannedMeasures, e.source, at])
         case .programmeAdded(let e):
-            writer.add("""
+            try writer.add("""
                 INSERT INTO \(writer.table("programmes")) (id, portfolio, title, title_ru, lead, planned_measures,
                     event_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 ON CONFLICT (id) DO UPDATE SET portfolio = EXCLUDED.portfolio, title = EXCLUDED.title,
@@ -43,12 +43,12 @@ struct CatalogProjector: Projector {
                     event_id = EXCLUDED.event_id, recorded_at = EXCLUDED.recorded_at, retracted_at = NULL
                 """, [e.id, e.portfolio, e.title, e.titleRu, e.lead, e.plannedMeasures, event.id, at])
         case .programmeCompleted(let e):
-            writer.add("""
+            try writer.add("""
                 UPDATE \(writer.table("programmes")) SET completed_on = $2, completed_source = $3, completed_event_id = $4
                 WHERE id = $1
                 """, [e.id, e.on, e.source, event.id])
         case .milestoneAdded(let e):
-            writer.add("""
+            try writer.add("""
                 INSERT INTO \(writer.table("milestones")) (programme, id, title, due, event_id, recorded_at)
                 VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (programme, id) DO UPDATE SET title = EXCLUDED.title, due = EXCLUDED.due,
@@ -56,13 +56,13 @@ struct CatalogProjector: Projector {
                     event_id = EXCLUDED.event_id, recorded_at = EXCLUDED.recorded_at, retracted_at = NULL
                 """, [e.programme, e.id, e.title, e.due, event.id, at])
         case .milestoneReached(let e):
-            writer.add("""
+            try writer.add("""
                 UPDATE \(writer.table("milestones")) SET reached_on = $3, reached_source = $4, reached_event_id = $5,
                     reached_recorded_at = $6
                 WHERE programme = $1 AND id = $2
                 """, [e.programme, e.id, e.on, e.source, event.id, at])
         case .sourceAdded(let e):
-            writer.add("""
+            try writer.add("""
                 INSERT INTO \(writer.table("sources")) (id, title, published_on, speaker, publisher, url, sha256,
                     has_text, event_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, published_on = EXCLUDED.published_on,
@@ -96,7 +96,7 @@ struct CatalogProjector: Projector {
         case SourceAdded.eventType: "UPDATE \(writer.table("sources")) SET retracted_at = $2 WHERE event_id = $1"
         default: nil
         }
-        if let statement { writer.add(statement, [target, at]) }
+        if let statement { try writer.add(statement, [target, at]) }
     }
 
     mutating func finishBatch() throws {}

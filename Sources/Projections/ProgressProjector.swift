@@ -34,7 +34,7 @@ struct ProgressProjector: Projector {
         case .programmeAdded(let e):
             try addScope(e.id, portfolio: e.portfolio)
         case .portfolioRevised(let e):
-            writer.add("""
+            try writer.add("""
                 INSERT INTO \(writer.table("progress_baselines")) (event_id, portfolio, revised_on, recorded_at)
                 VALUES ($1, $2, $3, $4)
                 """, [event.id, e.id, e.on, event.recordedAt])
@@ -43,7 +43,7 @@ struct ProgressProjector: Projector {
             try touchPortfolio(e.id, at: event.recordedAt)
         case .progressClaimed(let e):
             let group = Group(scope: e.scope, unit: e.unit.rawValue)
-            writer.add("""
+            try writer.add("""
                 INSERT INTO \(writer.table("claims")) (event_id, scope, scope_kind, unit, wording, lo, hi, lo_inclusive,
                     hi_inclusive, count, total, as_of, source, speaker, note, position, recorded_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
@@ -57,14 +57,14 @@ struct ProgressProjector: Projector {
         case .eventRetracted(let e):
             guard let target = e.target else { return }
             if e.targetType == ProgressClaimed.eventType {
-                writer.add("UPDATE \(writer.table("claims")) SET retracted_at = $2, retraction_reason = $3 WHERE event_id = $1",
+                try writer.add("UPDATE \(writer.table("claims")) SET retracted_at = $2, retraction_reason = $3 WHERE event_id = $1",
                            [target, event.recordedAt, e.reason])
                 guard let group = try group(of: target) else { return }
                 try load(group)
                 claims[group]?[target] = nil
                 touch(group, at: event.recordedAt)
             } else if e.targetType == PortfolioRevised.eventType {
-                writer.add("UPDATE \(writer.table("progress_baselines")) SET retracted_at = $2 WHERE event_id = $1",
+                try writer.add("UPDATE \(writer.table("progress_baselines")) SET retracted_at = $2 WHERE event_id = $1",
                            [target, event.recordedAt])
                 let rows = try writer.query("SELECT portfolio FROM \(writer.table("progress_baselines")) WHERE event_id = $1", [target])
                 guard let portfolio = rows.string(0, 0) else { return }
@@ -83,7 +83,7 @@ struct ProgressProjector: Projector {
 
     private mutating func addScope(_ scope: String, portfolio: String) throws {
         portfolioOf[scope] = portfolio
-        writer.add("""
+        try writer.add("""
             INSERT INTO \(writer.table("progress_scopes")) (scope, portfolio) VALUES ($1, $2)
             ON CONFLICT (scope) DO UPDATE SET portfolio = EXCLUDED.portfolio
             """, [scope, portfolio])
@@ -167,29 +167,29 @@ struct ProgressProjector: Projector {
             for table in ["timeline", "contradictions"] {
                 // A version replaced at the time it was made never existed for a reader: drop it, so
                 // that where batches happen to end does not change the tables.
-                writer.add("DELETE FROM \(writer.table(table)) WHERE scope = $1 AND unit = $2 AND known_to IS NULL AND known_from = $3",
+                try writer.add("DELETE FROM \(writer.table(table)) WHERE scope = $1 AND unit = $2 AND known_to IS NULL AND known_from = $3",
                            [group.scope, group.unit, at])
-                writer.add("UPDATE \(writer.table(table)) SET known_to = $3 WHERE scope = $1 AND unit = $2 AND known_to IS NULL",
+                try writer.add("UPDATE \(writer.table(table)) SET known_to = $3 WHERE scope = $1 AND unit = $2 AND known_to IS NULL",
                            [group.scope, group.unit, at])
             }
             if !points.isEmpty {
-                writer.add("""
+                try writer.add("""
                     INSERT INTO \(writer.table("timeline")) (scope, unit, date, estimate_lo, estimate_hi, estimate_lo_inclusive,
                         estimate_hi_inclusive, disputed, claim_lo, claim_hi, claim_lo_inclusive, claim_hi_inclusive, claims,
                         last_claim, known_from)
                     SELECT $1, $2, p.*, $15 FROM unnest($3::date[], $4::float8[], $5::float8[], $6::bool[], $7::bool[],
                         $8::bool[], $9::float8[], $10::float8[], $11::bool[], $12::bool[], $13::int[], $14::uuid[]) AS p
-                    """, [group.scope, group.unit, points.map(\.date), points.map(\.estimate.lo), points.map(\.estimate.hi),
-                          points.map(\.estimate.loInclusive), points.map(\.estimate.hiInclusive), points.map(\.disputed),
-                          points.map(\.claim.lo), points.map(\.claim.hi), points.map(\.claim.loInclusive),
-                          points.map(\.claim.hiInclusive), points.map(\.claimsSoFar),
+                    """, [group.scope, group.unit, points.map { $0.date }, points.map { $0.estimate.lo }, points.map { $0.estimate.hi },
+                          points.map { $0.estimate.loInclusive }, points.map { $0.estimate.hiInclusive }, points.map { $0.disputed },
+                          points.map { $0.claim.lo }, points.map { $0.claim.hi }, points.map { $0.claim.loInclusive },
+                          points.map { $0.claim.hiInclusive }, points.map { $0.claimsSoFar },
                           points.map { point in point.claimIds.max { (sequence[$0] ?? 0) < (sequence[$1] ?? 0) }! }, at])
             }
             if !found.isEmpty {
-                writer.add("""
+                try writer.add("""
                     INSERT INTO \(writer.table("contradictions")) (scope, unit, kind, earlier, later, known_from)
                     SELECT $1, $2, x.*, $6 FROM unnest($3::text[], $4::uuid[], $5::uuid[]) AS x
-                    """, [group.scope, group.unit, found.map(\.kind.rawValue), found.map(\.earlier), found.map(\.later), at])
+                    """, [group.scope, group.unit, found.map { $0.kind.rawValue }, found.map { $0.earlier }, found.map { $0.later }, at])
             }
         }
         dirty.removeAll()

@@ -17,6 +17,9 @@ public struct ProjectionRunner {
 
     public let store: EventStore
     public var batchSize = 1000
+    /// Larger: a rebuild's per-batch work (a transaction, loading each touched group once)
+    /// is then spread over more events. Memory grows with this, not with the log.
+    public var rebuildBatchSize = 5000
 
     public init(store: EventStore) { self.store = store }
 
@@ -29,13 +32,14 @@ public struct ProjectionRunner {
         var total = 0
         for projector in Self.projectors {
             let subscription = try Subscription(store: store, name: Self.checkpoint(projector), batchSize: batchSize)
-            total += try subscription.catchUp { batch in try apply(batch, to: projector, schema: "projection") }
+            total += try subscription.catchUp { batch in try apply(batch, to: [projector], schema: "projection") }
         }
         return total
     }
 
     /// Replays the whole log into fresh temporary tables, then swaps their contents in within one
     /// transaction: readers see the old rows until the commit and the new ones after, never a mix.
+    /// One pass over the log feeds every chosen projection, so each event is read and decoded once.
     public func rebuild(_ name: String? = nil, progress: ((Int, Int) -> Void)? = nil) throws {
         let chosen = try name.map { name in
             guard let found = Self.projectors.first(where: { $0.name == name }) else { throw ProjectionError.unknownProjection(name) }
@@ -43,40 +47,39 @@ public struct ProjectionRunner {
         } ?? Self.projectors
         let connection = store.connection
         let total = Int(try connection.execute("SELECT count(*) FROM store.events").int64(0, 0) ?? 0)
-        for projector in chosen {
-            for table in projector.tables {
-                try connection.execute("DROP TABLE IF EXISTS pg_temp.\(table)")
-                try connection.execute("CREATE TEMP TABLE \(table) (LIKE projection.\(table) INCLUDING ALL)")
-            }
-            var fence = ReadFence.start
-            var done = 0
-            while true {
-                let batch = try store.readAll(after: fence, limit: batchSize)
-                guard let last = batch.last else { break }
-                try connection.transaction { try apply(batch, to: projector, schema: "pg_temp") }
-                fence = last.fence
-                done += batch.count
-                progress?(done, max(total, done))
-            }
-            try connection.transaction {
-                for table in projector.tables {
-                    try connection.execute("LOCK TABLE projection.\(table) IN ACCESS EXCLUSIVE MODE")
-                }
-                // What committed while we replayed goes into the fresh tables too.
-                while true {
-                    let batch = try store.readAll(after: fence, limit: batchSize)
-                    guard let last = batch.last else { break }
-                    try apply(batch, to: projector, schema: "pg_temp")
-                    fence = last.fence
-                }
-                for table in projector.tables {
-                    try connection.execute("DELETE FROM projection.\(table)")
-                    try connection.execute("INSERT INTO projection.\(table) SELECT * FROM pg_temp.\(table)")
-                }
-                try store.saveCheckpoint(Self.checkpoint(projector), fence)
-            }
-            for table in projector.tables { try connection.execute("DROP TABLE pg_temp.\(table)") }
+        let tables = chosen.flatMap { $0.tables }
+        for table in tables {
+            try connection.execute("DROP TABLE IF EXISTS pg_temp.\(table)")
+            try connection.execute("CREATE TEMP TABLE \(table) (LIKE projection.\(table) INCLUDING ALL)")
         }
+        var fence = ReadFence.start
+        var done = 0
+        while true {
+            let batch = try store.readAll(after: fence, limit: rebuildBatchSize)
+            guard let last = batch.last else { break }
+            try connection.transaction { try apply(batch, to: chosen, schema: "pg_temp") }
+            fence = last.fence
+            done += batch.count
+            progress?(done, max(total, done))
+        }
+        try connection.transaction {
+            for table in tables {
+                try connection.execute("LOCK TABLE projection.\(table) IN ACCESS EXCLUSIVE MODE")
+            }
+            // What committed while we replayed goes into the fresh tables too.
+            while true {
+                let batch = try store.readAll(after: fence, limit: rebuildBatchSize)
+                guard let last = batch.last else { break }
+                try apply(batch, to: chosen, schema: "pg_temp")
+                fence = last.fence
+            }
+            for table in tables {
+                try connection.execute("DELETE FROM projection.\(table)")
+                try connection.execute("INSERT INTO projection.\(table) SELECT * FROM pg_temp.\(table)")
+            }
+            for projector in chosen { try store.saveCheckpoint(Self.checkpoint(projector), fence) }
+        }
+        for table in tables { try connection.execute("DROP TABLE pg_temp.\(table)") }
     }
 
     /// Each projection's checkpoint and how many events it has yet to apply.
@@ -90,20 +93,25 @@ public struct ProjectionRunner {
         }
     }
 
-    private func apply(_ batch: [RecordedEvent], to projector: any Projector.Type, schema: String) throws {
-        var instance = projector.init(writer: ProjectionWriter(connection: store.connection, schema: schema))
+    private func apply(_ batch: [RecordedEvent], to projectors: [any Projector.Type], schema: String) throws {
+        var decoded: [(RecordedEvent, TrackerEvent)] = []
+        decoded.reserveCapacity(batch.count)
         for event in batch {
             // Streams of other categories are not the tracker's: no projector reads them.
             guard StreamName(event.stream) != nil else { continue }
-            let decoded: TrackerEvent
             do {
-                decoded = try TrackerEvent.decode(type: event.type, schemaVersion: event.schemaVersion, data: Data(event.data.utf8))
+                decoded.append((event, try TrackerEvent.decode(type: event.type, schemaVersion: event.schemaVersion,
+                                                               data: Data(event.data.utf8))))
             } catch {
-                throw ProjectionError.poison(projection: projector.name, position: event.position, type: event.type, reason: "\(error)")
+                throw ProjectionError.poison(projection: projectors.map { $0.name }.joined(separator: ", "),
+                                             position: event.position, type: event.type, reason: "\(error)")
             }
-            try instance.apply(event, decoded)
         }
-        try instance.finishBatch()
-        try instance.writer.flush()
+        for projector in projectors {
+            var instance = projector.init(writer: ProjectionWriter(connection: store.connection, schema: schema))
+            for (event, payload) in decoded { try instance.apply(event, payload) }
+            try instance.finishBatch()
+            try instance.writer.flush()
+        }
     }
 }

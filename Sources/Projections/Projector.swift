@@ -33,8 +33,9 @@ final class ProjectionWriter {
 
     func table(_ name: String) -> String { "\(schema).\(name)" }
 
-    func add(_ sql: String, _ parameters: [any PostgresParameter]) {
-        batch.add(sql, parameters)
+    /// Prepared on first use: a replay runs the same few statements many thousand times.
+    func add(_ sql: String, _ parameters: [any PostgresParameter]) throws {
+        batch.add(try connection.prepared(sql), parameters)
     }
 
     /// Reads need what was queued before them: send it first.
