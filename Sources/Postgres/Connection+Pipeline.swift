@@ -23,10 +23,22 @@ public struct PipelineBatch {
         items.append(.prepared(name: statement.name, parameters: parameters.map { $0.postgresText }))
     }
 
+    /// For parameters already in PostgreSQL's text format.
+    public mutating func add(_ statement: PreparedStatement, _ texts: [String?]) {
+        items.append(.prepared(name: statement.name, parameters: texts))
+    }
+
     /// Outside an explicit transaction, commits what was added so far in its own implicit
     /// transaction; a failure before it no longer skips the statements after it.
     public mutating func sync() {
         items.append(.sync)
+    }
+
+    /// Both batches' statements, `first`'s before `second`'s.
+    public static func + (first: PipelineBatch, second: PipelineBatch) -> PipelineBatch {
+        var both = first
+        both.items += second.items
+        return both
     }
 
     /// Commits what was added so far, then notifies `channel` the way

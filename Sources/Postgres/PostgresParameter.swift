@@ -29,7 +29,7 @@ extension Data: PostgresParameter {
 }
 
 extension Optional: PostgresParameter where Wrapped: PostgresParameter {
-    public var postgresText: String? { self.flatMap(\.postgresText) }
+    public var postgresText: String? { self.flatMap { $0.postgresText } }
 }
 
 extension Array: PostgresParameter where Element: PostgresParameter {

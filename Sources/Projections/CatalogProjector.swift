@@ -29,10 +29,9 @@ struct CatalogProjector: Projector {
                 """, [e.id, e.title, e.titleRu, e.approvedOn, e.approvedBy, e.periodStart, e.periodEnd,
                       e.plannedProgrammes, e.plannedMeasures, event.id, at])
         case .portfolioRevised(let e):
-            try writer.add("""
-                INSERT INTO \(writer.table("plan_revisions")) (event_id, portfolio, revised_on, planned_programmes,
-                    planned_measures, source, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-                """, [event.id, e.id, e.on, e.plannedProgrammes, e.plannedMeasures, e.source, at])
+            writer.insert(into: "plan_revisions", columns: [
+                "event_id", "portfolio", "revised_on", "planned_programmes", "planned_measures", "source", "recorded_at",
+            ], [event.id, e.id, e.on, e.plannedProgrammes, e.plannedMeasures, e.source, at])
         case .programmeAdded(let e):
             try writer.add("""
                 INSERT INTO \(writer.table("programmes")) (id, portfolio, title, title_ru, lead, planned_measures,

@@ -34,21 +34,18 @@ struct ProgressProjector: Projector {
         case .programmeAdded(let e):
             try addScope(e.id, portfolio: e.portfolio)
         case .portfolioRevised(let e):
-            try writer.add("""
-                INSERT INTO \(writer.table("progress_baselines")) (event_id, portfolio, revised_on, recorded_at)
-                VALUES ($1, $2, $3, $4)
-                """, [event.id, e.id, e.on, event.recordedAt])
+            writer.insert(into: "progress_baselines", columns: ["event_id", "portfolio", "revised_on", "recorded_at"],
+                          [event.id, e.id, e.on, event.recordedAt])
             try loadBaselines(e.id)
             baselines[e.id, default: [:]][event.id] = e.on
             try touchPortfolio(e.id, at: event.recordedAt)
         case .progressClaimed(let e):
             let group = Group(scope: e.scope, unit: e.unit.rawValue)
-            try writer.add("""
-                INSERT INTO \(writer.table("claims")) (event_id, scope, scope_kind, unit, wording, lo, hi, lo_inclusive,
-                    hi_inclusive, count, total, as_of, source, speaker, note, position, recorded_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                """, [event.id, e.scope, e.scopeKind.rawValue, e.unit.rawValue, e.wording, e.lo, e.hi, e.loInclusive,
-                      e.hiInclusive, e.count, e.total, e.asOf, e.source, e.speaker, e.note, event.position, event.recordedAt])
+            writer.insert(into: "claims", columns: [
+                "event_id", "scope", "scope_kind", "unit", "wording", "lo", "hi", "lo_inclusive", "hi_inclusive",
+                "count", "total", "as_of", "source", "speaker", "note", "position", "recorded_at",
+            ], [event.id, e.scope, e.scopeKind.rawValue, e.unit.rawValue, e.wording, e.lo, e.hi, e.loInclusive,
+                e.hiInclusive, e.count, e.total, e.asOf, e.source, e.speaker, e.note, event.position, event.recordedAt])
             try load(group)
             claims[group, default: [:]][event.id] = ClaimFact(
                 id: event.id, asOf: e.asOf, interval: e.interval, sequence: Int(event.position))
@@ -74,6 +71,47 @@ struct ProgressProjector: Projector {
             }
         default:
             break
+        }
+    }
+
+    /// Loads, in three queries, the claims of every group the batch's claims fall in, their
+    /// scopes' portfolios and those portfolios' baselines, which `apply` would otherwise load
+    /// one by one.
+    mutating func prepare(_ batch: [(RecordedEvent, TrackerEvent)]) throws {
+        var groups: Set<Group> = []
+        for case (_, .progressClaimed(let e)) in batch { groups.insert(Group(scope: e.scope, unit: e.unit.rawValue)) }
+        let wanted = groups.filter { claims[$0] == nil }.sorted { ($0.scope, $0.unit) < ($1.scope, $1.unit) }
+        guard !wanted.isEmpty else { return }
+        // LATERAL keeps each group's lookup on the index, whatever the planner guesses of a
+        // rebuild's unanalysed temporary table.
+        let rows = try writer.query("""
+            SELECT g.scope, g.unit, c.event_id, c.as_of, c.lo, c.hi, c.lo_inclusive, c.hi_inclusive, c.position
+            FROM unnest($1::text[], $2::text[]) AS g(scope, unit)
+            CROSS JOIN LATERAL (
+                SELECT * FROM \(writer.table("claims")) c
+                WHERE c.scope = g.scope AND c.unit = g.unit AND c.retracted_at IS NULL) c
+            """, [wanted.map { $0.scope }, wanted.map { $0.unit }])
+        for group in wanted { claims[group] = [:] }
+        for row in 0..<rows.rowCount {
+            let group = Group(scope: rows.string(row, 0)!, unit: rows.string(row, 1)!)
+            addLoaded(rows, row: row, offset: 2, to: group)
+        }
+        let scopes = Set(wanted.map { $0.scope }).filter { portfolioOf[$0] == nil }.sorted()
+        if !scopes.isEmpty {
+            let found = try writer.query("SELECT scope, portfolio FROM \(writer.table("progress_scopes")) WHERE scope = ANY ($1::text[])",
+                                         [scopes])
+            for row in 0..<found.rowCount { portfolioOf[found.string(row, 0)!] = found.string(row, 1)! }
+        }
+        let portfolios = Set(wanted.compactMap { portfolioOf[$0.scope] }).filter { baselines[$0] == nil }.sorted()
+        if !portfolios.isEmpty {
+            let found = try writer.query("""
+                SELECT portfolio, event_id, revised_on FROM \(writer.table("progress_baselines"))
+                WHERE portfolio = ANY ($1::text[]) AND retracted_at IS NULL
+                """, [portfolios])
+            for portfolio in portfolios { baselines[portfolio] = [:] }
+            for row in 0..<found.rowCount {
+                baselines[found.string(row, 0)!]![found.uuid(row, 1)!] = CalendarDate(found.string(row, 2)!)!
+            }
         }
     }
 
@@ -130,15 +168,19 @@ struct ProgressProjector: Projector {
             SELECT event_id, as_of, lo, hi, lo_inclusive, hi_inclusive, position FROM \(writer.table("claims"))
             WHERE scope = $1 AND unit = $2 AND retracted_at IS NULL
             """, [group.scope, group.unit])
-        for row in 0..<rows.rowCount {
-            let id = rows.uuid(row, 0)!
-            claims[group]![id] = ClaimFact(
-                id: id, asOf: CalendarDate(rows.string(row, 1)!)!,
-                interval: PercentInterval(lo: rows.double(row, 2)!, hi: rows.double(row, 3)!,
-                                          loInclusive: rows.bool(row, 4)!, hiInclusive: rows.bool(row, 5)!),
-                sequence: rows.int(row, 6)!)
-            groupOf[id] = group
-        }
+        for row in 0..<rows.rowCount { addLoaded(rows, row: row, offset: 0, to: group) }
+    }
+
+    /// A claim row read back: event_id, as_of, lo, hi, lo_inclusive, hi_inclusive and position
+    /// from column `offset` on.
+    private mutating func addLoaded(_ rows: QueryResult, row: Int, offset: Int, to group: Group) {
+        let id = rows.uuid(row, offset)!
+        claims[group, default: [:]][id] = ClaimFact(
+            id: id, asOf: CalendarDate(rows.string(row, offset + 1)!)!,
+            interval: PercentInterval(lo: rows.double(row, offset + 2)!, hi: rows.double(row, offset + 3)!,
+                                      loInclusive: rows.bool(row, offset + 4)!, hiInclusive: rows.bool(row, offset + 5)!),
+            sequence: rows.int(row, offset + 6)!)
+        groupOf[id] = group
     }
 
     private mutating func loadBaselines(_ portfolio: String) throws {
@@ -164,33 +206,38 @@ struct ProgressProjector: Projector {
             let points = Inference.timeline(claims: facts, baselines: revisionDates)
             let found = Inference.contradictions(claims: facts, baselines: revisionDates)
             let sequence = Dictionary(uniqueKeysWithValues: facts.map { ($0.id, $0.sequence) })
-            for table in ["timeline", "contradictions"] {
-                // A version replaced at the time it was made never existed for a reader: drop it, so
-                // that where batches happen to end does not change the tables.
-                try writer.add("DELETE FROM \(writer.table(table)) WHERE scope = $1 AND unit = $2 AND known_to IS NULL AND known_from = $3",
-                           [group.scope, group.unit, at])
-                try writer.add("UPDATE \(writer.table(table)) SET known_to = $3 WHERE scope = $1 AND unit = $2 AND known_to IS NULL",
-                           [group.scope, group.unit, at])
-            }
-            if !points.isEmpty {
-                try writer.add("""
-                    INSERT INTO \(writer.table("timeline")) (scope, unit, date, estimate_lo, estimate_hi, estimate_lo_inclusive,
-                        estimate_hi_inclusive, disputed, claim_lo, claim_hi, claim_lo_inclusive, claim_hi_inclusive, claims,
-                        last_claim, known_from)
-                    SELECT $1, $2, p.*, $15 FROM unnest($3::date[], $4::float8[], $5::float8[], $6::bool[], $7::bool[],
-                        $8::bool[], $9::float8[], $10::float8[], $11::bool[], $12::bool[], $13::int[], $14::uuid[]) AS p
-                    """, [group.scope, group.unit, points.map { $0.date }, points.map { $0.estimate.lo }, points.map { $0.estimate.hi },
-                          points.map { $0.estimate.loInclusive }, points.map { $0.estimate.hiInclusive }, points.map { $0.disputed },
-                          points.map { $0.claim.lo }, points.map { $0.claim.hi }, points.map { $0.claim.loInclusive },
-                          points.map { $0.claim.hiInclusive }, points.map { $0.claimsSoFar },
-                          points.map { point in point.claimIds.max { (sequence[$0] ?? 0) < (sequence[$1] ?? 0) }! }, at])
-            }
-            if !found.isEmpty {
-                try writer.add("""
-                    INSERT INTO \(writer.table("contradictions")) (scope, unit, kind, earlier, later, known_from)
-                    SELECT $1, $2, x.*, $6 FROM unnest($3::text[], $4::uuid[], $5::uuid[]) AS x
-                    """, [group.scope, group.unit, found.map { $0.kind.rawValue }, found.map { $0.earlier }, found.map { $0.later }, at])
-            }
+            // One statement per group. A version replaced at the time it was made never existed
+            // for a reader: it is dropped, so that where batches happen to end does not change the
+            // tables; the others are closed. Every part sees the tables as they were before the
+            // statement, so the new version is neither dropped nor closed.
+            try writer.add("""
+                WITH dropped_timeline AS (
+                    DELETE FROM \(writer.table("timeline"))
+                    WHERE scope = $1 AND unit = $2 AND known_to IS NULL AND known_from = $3),
+                closed_timeline AS (
+                    UPDATE \(writer.table("timeline")) SET known_to = $3
+                    WHERE scope = $1 AND unit = $2 AND known_to IS NULL AND known_from <> $3),
+                dropped_contradictions AS (
+                    DELETE FROM \(writer.table("contradictions"))
+                    WHERE scope = $1 AND unit = $2 AND known_to IS NULL AND known_from = $3),
+                closed_contradictions AS (
+                    UPDATE \(writer.table("contradictions")) SET known_to = $3
+                    WHERE scope = $1 AND unit = $2 AND known_to IS NULL AND known_from <> $3),
+                new_timeline AS (
+                    INSERT INTO \(writer.table("timeline")) (scope, unit, date, estimate_lo, estimate_hi,
+                        estimate_lo_inclusive, estimate_hi_inclusive, disputed, claim_lo, claim_hi, claim_lo_inclusive,
+                        claim_hi_inclusive, claims, last_claim, known_from)
+                    SELECT $1, $2, p.*, $3 FROM unnest($4::date[], $5::float8[], $6::float8[], $7::bool[], $8::bool[],
+                        $9::bool[], $10::float8[], $11::float8[], $12::bool[], $13::bool[], $14::int[], $15::uuid[]) AS p)
+                INSERT INTO \(writer.table("contradictions")) (scope, unit, kind, earlier, later, known_from)
+                SELECT $1, $2, x.*, $3 FROM unnest($16::text[], $17::uuid[], $18::uuid[]) AS x
+                """, [group.scope, group.unit, at,
+                      points.map { $0.date }, points.map { $0.estimate.lo }, points.map { $0.estimate.hi },
+                      points.map { $0.estimate.loInclusive }, points.map { $0.estimate.hiInclusive }, points.map { $0.disputed },
+                      points.map { $0.claim.lo }, points.map { $0.claim.hi }, points.map { $0.claim.loInclusive },
+                      points.map { $0.claim.hiInclusive }, points.map { $0.claimsSoFar },
+                      points.map { point in point.claimIds.max { (sequence[$0] ?? 0) < (sequence[$1] ?? 0) }! },
+                      found.map { $0.kind.rawValue }, found.map { $0.earlier }, found.map { $0.later }])
         }
         dirty.removeAll()
         dirtyAt = nil

@@ -109,6 +109,7 @@ public struct ProjectionRunner {
         }
         for projector in projectors {
             var instance = projector.init(writer: ProjectionWriter(connection: store.connection, schema: schema))
+            try instance.prepare(decoded)
             for (event, payload) in decoded { try instance.apply(event, payload) }
             try instance.finishBatch()
             try instance.writer.flush()

@@ -13,9 +13,16 @@ protocol Projector {
     static var tables: [String] { get }
     var writer: ProjectionWriter { get }
     init(writer: ProjectionWriter)
+    /// Called with the whole batch before `apply` sees its first event: a chance to load what
+    /// the batch will need in a few queries rather than a few per event.
+    mutating func prepare(_ batch: [(RecordedEvent, TrackerEvent)]) throws
     mutating func apply(_ event: RecordedEvent, _ decoded: TrackerEvent) throws
     /// Called at the end of every batch, before its statements are sent.
     mutating func finishBatch() throws
+}
+
+extension Projector {
+    mutating func prepare(_ batch: [(RecordedEvent, TrackerEvent)]) throws {}
 }
 
 /// Where a projector's statements go: the live tables, or temporary copies during a rebuild.
@@ -25,6 +32,8 @@ final class ProjectionWriter {
     /// `projection` or `pg_temp` (a rebuild's fresh tables).
     let schema: String
     private var batch = PipelineBatch()
+    /// Rows for `insert(into:)`, by table, in the order tables were first written.
+    private var rows: [(table: String, columns: [String], rows: [[String?]])] = []
 
     init(connection: Connection, schema: String) {
         self.connection = connection
@@ -38,6 +47,18 @@ final class ProjectionWriter {
         batch.add(try connection.prepared(sql), parameters)
     }
 
+    /// A new row for a table that statements only update later, by its key. The rows go out
+    /// before the batch's statements, many with one COPY: a statement may need a row inserted
+    /// before it (a retraction, its claim), never one inserted after it.
+    func insert(into table: String, columns: [String], _ values: [any PostgresParameter]) {
+        let texts = values.map { $0.postgresText }
+        if let index = rows.firstIndex(where: { $0.table == table }) {
+            rows[index].rows.append(texts)
+        } else {
+            rows.append((table, columns, [texts]))
+        }
+    }
+
     /// Reads need what was queued before them: send it first.
     func query(_ sql: String, _ parameters: [any PostgresParameter]) throws -> QueryResult {
         try flush()
@@ -45,12 +66,31 @@ final class ProjectionWriter {
     }
 
     func flush() throws {
+        let pending = rows
+        rows = []
+        for (table, columns, values) in pending {
+            // COPY costs a round trip of its own; a few rows ride in the pipeline instead.
+            if values.count >= Self.rowsWorthACopy {
+                try connection.copyIn("COPY \(self.table(table)) (\(columns.joined(separator: ", "))) FROM STDIN") { writer in
+                    for row in values { try writer.writeRow(row) }
+                }
+            } else {
+                let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
+                let statement = try connection.prepared(
+                    "INSERT INTO \(self.table(table)) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))")
+                var inserts = PipelineBatch()
+                for row in values { inserts.add(statement, row) }
+                batch = inserts + batch
+            }
+        }
         guard batch.count > 0 else { return }
         let statements = batch
         batch = PipelineBatch()
         let results = try connection.pipeline { $0 = statements }
         for result in results { _ = try result.get() }
     }
+
+    static let rowsWorthACopy = 20
 }
 
 public enum ProjectionError: Error, CustomStringConvertible {

@@ -93,6 +93,36 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(try runner.status().map(\.lag), [0, 0])
     }
 
+    /// Batches of one event, a few, and all: claims then go out as single INSERTs in some
+    /// batches and through COPY in others, and groups are loaded at every batch boundary.
+    func testRebuildInBatchesOfAnySizeGivesTheSameTables() throws {
+        let runner = ProjectionRunner(store: store)
+        try recordHistory { try runner.catchUp() }
+        var extra: [UUID] = []
+        for n in 0..<45 {
+            let scope = n % 3 == 0 ? "a" : "p"
+            extra.append(try record(claim(scope, Double(n % 90), Double(n % 90 + 10), "2023-0\(1 + n % 9)-1\(n % 10)",
+                                          unit: n % 2 == 0 ? .measures : .content, kind: scope == "a" ? .programme : .portfolio),
+                                    scope == "a" ? "programme-a" : "portfolio-p"))
+        }
+        try record(EventRetracted(eventId: extra[4].uuidString.lowercased(), targetType: "ProgressClaimed", reason: "typo").event,
+                   "portfolio-p")
+        try record(PortfolioRevised(id: "p", on: date("2023-10-01"), plannedMeasures: 500).event, "portfolio-p")
+        try runner.catchUp()
+        let incremental = try snapshot()
+        XCTAssertEqual(incremental["reporting.claims"]?.count, 6 + 44)
+
+        for size in [1, 7, 5000] {
+            var rebuilding = ProjectionRunner(store: store)
+            rebuilding.rebuildBatchSize = size
+            try rebuilding.rebuild()
+            let rebuilt = try snapshot()
+            for (table, rows) in incremental {
+                XCTAssertEqual(rebuilt[table], rows, "\(table), batches of \(size)")
+            }
+        }
+    }
+
     func testReadersSeeTheOldOrTheNewProjectionNeverAHalfBuiltOne() throws {
         let runner = ProjectionRunner(store: store)
         try recordHistory {}
@@ -107,7 +137,7 @@ final class ProjectionTests: XCTestCase {
             let connection = try Connection.connect(conninfo)
             if role == 0 {
                 var runner = ProjectionRunner(store: EventStore(connection: connection))
-                runner.batchSize = 7
+                runner.rebuildBatchSize = 7
                 try runner.rebuild()
                 done.withLock { $0 = true }
                 return []
