@@ -56,6 +56,6 @@ let package = Package(
             "Reports", .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
         ], exclude: ["__Snapshots__"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventStore", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ustrack"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ustrack"], exclude: ["png_stats.py"]),
     ]
 )

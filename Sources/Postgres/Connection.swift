@@ -21,8 +21,11 @@ public final class Connection {
     /// environment (`PGHOST`, `PGDATABASE`, `PGSERVICE`, `PGPASSFILE`, …).
     public static func connect(_ conninfo: String? = nil) throws -> Connection {
         let settings = conninfo ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
-        let keywords = ["dbname", "fallback_application_name"]
-        let values = [settings, "ustrack"]
+        return try connect(keywords: ["dbname", "fallback_application_name"], values: [settings, "ustrack"])
+    }
+
+    /// With `expand_dbname`: a `dbname` value may be a whole conninfo string or URI.
+    private static func connect(keywords: [String], values: [String]) throws -> Connection {
         let raw = withCStringArray(keywords) { keywordPointers in
             withCStringArray(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -43,6 +46,25 @@ public final class Connection {
         // Timestamps are read back in UTC and ISO form whatever the server's defaults are.
         try connection.executeScript("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'")
         return connection
+    }
+
+    /// A second connection to the same server and database with the same settings (libpq's
+    /// record of what this one used, password included), for work in parallel.
+    public func connectAgain() throws -> Connection {
+        guard let options = PQconninfo(handle) else {
+            throw PostgresError(kind: .client, message: "libpq could not describe the connection")
+        }
+        defer { PQconninfoFree(options) }
+        var keywords: [String] = [], values: [String] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val {
+                keywords.append(String(cString: keyword))
+                values.append(String(cString: value))
+            }
+            option += 1
+        }
+        return try Self.connect(keywords: keywords, values: values)
     }
 
     /// Where this connection points, as a person would name it: `socket /run/x/.s.PGSQL.5432`

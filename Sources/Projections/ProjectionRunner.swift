@@ -12,7 +12,7 @@ public struct ProjectionStatus: Sendable, Encodable {
 
 /// Keeps the projections current: catch-up, rebuild and follow.
 public struct ProjectionRunner {
-    static let projectors: [any Projector.Type] = [CatalogProjector.self, ProgressProjector.self]
+    static var projectors: [any Projector.Type] { [CatalogProjector.self, ProgressProjector.self] }
     public static var names: [String] { projectors.map { $0.name } }
 
     public let store: EventStore
@@ -54,11 +54,14 @@ public struct ProjectionRunner {
         }
         var fence = ReadFence.start
         var done = 0
-        while true {
-            let batch = try store.readAll(after: fence, limit: rebuildBatchSize)
-            guard let last = batch.last else { break }
-            try connection.transaction { try apply(batch, to: chosen, schema: "pg_temp") }
-            fence = last.fence
+        let names = chosen.map { $0.name }
+        let prefetch = try BatchPrefetch(connection: connection, batchSize: rebuildBatchSize) { batch in
+            try Self.decode(batch, for: names)
+        }
+        defer { prefetch.cancel() }
+        while let batch = try prefetch.next() {
+            try connection.transaction { try apply(batch.events, to: chosen, schema: "pg_temp") }
+            fence = batch.fence
             done += batch.count
             progress?(done, max(total, done))
         }
@@ -94,6 +97,22 @@ public struct ProjectionRunner {
     }
 
     private func apply(_ batch: [RecordedEvent], to projectors: [any Projector.Type], schema: String) throws {
+        try apply(try Self.decode(batch, for: projectors.map { $0.name }), to: projectors, schema: schema)
+    }
+
+    private func apply(_ decoded: [(RecordedEvent, TrackerEvent)], to projectors: [any Projector.Type], schema: String) throws {
+        for projector in projectors {
+            var instance = projector.init(writer: ProjectionWriter(connection: store.connection, schema: schema))
+            try instance.prepare(decoded)
+            for (event, payload) in decoded { try instance.apply(event, payload) }
+            try instance.finishBatch()
+            try instance.writer.flush()
+        }
+    }
+
+    /// The tracker's events of a batch with their payloads; `projections` name who stops at a
+    /// poison event.
+    static func decode(_ batch: [RecordedEvent], for projections: [String]) throws -> [(RecordedEvent, TrackerEvent)] {
         var decoded: [(RecordedEvent, TrackerEvent)] = []
         decoded.reserveCapacity(batch.count)
         for event in batch {
@@ -103,16 +122,10 @@ public struct ProjectionRunner {
                 decoded.append((event, try TrackerEvent.decode(type: event.type, schemaVersion: event.schemaVersion,
                                                                data: Data(event.data.utf8))))
             } catch {
-                throw ProjectionError.poison(projection: projectors.map { $0.name }.joined(separator: ", "),
+                throw ProjectionError.poison(projection: projections.joined(separator: ", "),
                                              position: event.position, type: event.type, reason: "\(error)")
             }
         }
-        for projector in projectors {
-            var instance = projector.init(writer: ProjectionWriter(connection: store.connection, schema: schema))
-            try instance.prepare(decoded)
-            for (event, payload) in decoded { try instance.apply(event, payload) }
-            try instance.finishBatch()
-            try instance.writer.flush()
-        }
+        return decoded
     }
 }
