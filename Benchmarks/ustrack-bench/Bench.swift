@@ -155,7 +155,7 @@ final class Bench {
         let rates = try medians([
             { try self.measured("COPY (SELECT … ORDER BY tx, position) TO STDOUT") { try connection.copyOut(copy) { _ in } } },
             {
-                try self.measured("EventStore.readAll + JSONDecoder, batches of \(self.options.readBatch)") {
+                try self.measured("EventStore.readAll(batchSize:) + JSONDecoder, batches of \(self.options.readBatch)") {
                     let pass = try self.readThrough(store, count: count)
                     if memory.isEmpty { memory = pass.memory }
                     stoppedEarly = stoppedEarly || !pass.finished
@@ -186,21 +186,20 @@ final class Bench {
     ) throws -> (read: Int, finished: Bool, memory: [(read: Int, rssKB: Int)]) {
         let decoder = JSONDecoder()
         let deadline = ContinuousClock.now + .seconds(options.seconds * 10)
-        var fence = ReadFence.start
+        struct TimeIsUp: Error {}
         var read = 0
         var memory: [(read: Int, rssKB: Int)] = []
         var finished = false
-        while ContinuousClock.now < deadline {
-            let batch = try store.readAll(after: fence, limit: options.readBatch)
-            guard let last = batch.last else {
-                finished = true
-                break
+        do {
+            // The server reads each next batch while this decodes the current one.
+            try store.readAll(after: .start, batchSize: options.readBatch) { batch in
+                for event in batch { _ = try event.decodeData(as: Payload.self, decoder: decoder) }
+                read += batch.count
+                memory.append((read, memoryKB("VmRSS")))
+                if ContinuousClock.now >= deadline { throw TimeIsUp() }
             }
-            for event in batch { _ = try event.decodeData(as: Payload.self, decoder: decoder) }
-            read += batch.count
-            fence = last.fence
-            memory.append((read, memoryKB("VmRSS")))
-        }
+            finished = true
+        } catch is TimeIsUp {}
         // Also a check: a reader that skipped or repeated events would not end at the count.
         if finished ? read != count : read > count {
             throw UsageError("readAll returned \(read) events, but the log holds \(count)")

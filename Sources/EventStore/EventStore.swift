@@ -154,15 +154,42 @@ public final class EventStore {
     /// only transactions older than every one still running: a reader that moves its fence to
     /// the last event returned never skips an event that commits later.
     public func readAll(after fence: ReadFence = .start, limit: Int = 1000) throws -> [RecordedEvent] {
-        let result = try connection.execute("""
-            SELECT \(Self.columns) FROM store.events
-            WHERE (tx, position) > ($1::text::xid8, $2::bigint)
-              AND tx < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY tx, position
-            LIMIT $3
-            """, [String(fence.tx), fence.position, limit])
-        return Self.events(from: result)
+        Self.events(from: try connection.execute(Self.readAllSQL, [String(fence.tx), fence.position, limit]))
     }
+
+    /// Every event `readAll` would return from `fence` on, batch after batch, handed to `body`
+    /// while the server already reads the next batch; `body` must not use this connection.
+    /// Ends at the first empty batch and returns the fence after the last event read.
+    @discardableResult
+    public func readAll(
+        after fence: ReadFence = .start, batchSize: Int, _ body: ([RecordedEvent]) throws -> Void
+    ) throws -> ReadFence {
+        var fence = fence
+        try connection.send(Self.readAllSQL, [String(fence.tx), fence.position, batchSize])
+        while true {
+            let result = try connection.receive()
+            let last = result.rowCount - 1
+            guard last >= 0 else { return fence }
+            // The next batch starts after this one's last row: ask for it before reading this one.
+            fence = ReadFence(tx: result.uint64(last, 9)!, position: result.int64(last, 0)!)
+            try connection.send(Self.readAllSQL, [String(fence.tx), fence.position, batchSize])
+            do {
+                try body(Self.events(from: result))
+            } catch {
+                _ = try? connection.receive()
+                throw error
+            }
+        }
+    }
+
+    /// Not prepared: a plan cached while the log was small would stay a sequential scan.
+    static let readAllSQL = """
+        SELECT \(columns) FROM store.events
+        WHERE (tx, position) > ($1::text::xid8, $2::bigint)
+          AND tx < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY tx, position
+        LIMIT $3
+        """
 
     /// The fence stored under `name`, or `.start`.
     public func checkpoint(_ name: String) throws -> ReadFence {
@@ -192,7 +219,7 @@ public final class EventStore {
                 position: result.int64(row, 0)!, stream: result.string(row, 1)!, version: result.int64(row, 2)!,
                 id: result.uuid(row, 3)!, type: result.string(row, 4)!, schemaVersion: result.int(row, 5)!,
                 data: result.string(row, 6)!, metadata: result.string(row, 7)!, recordedAt: result.date(row, 8)!,
-                tx: result.string(row, 9).flatMap(UInt64.init)!)
+                tx: result.uint64(row, 9)!)
         }
     }
 

@@ -40,3 +40,26 @@ extension Connection {
         PQfreeCancel(cancel)
     }
 }
+
+extension Connection {
+    /// Sends a statement and returns at once: the server works on it while the caller does
+    /// something else, then `receive()` collects the answer. In between, the connection must
+    /// not be used for anything else.
+    public func send(_ sql: String, _ parameters: [any PostgresParameter]) throws {
+        let texts = parameters.map { $0.postgresText }
+        let sent = withOptionalCStringArray(texts) { pointers in
+            PQsendQueryParams(handle, sql, Int32(texts.count), nil, pointers, nil, nil, 0)
+        }
+        guard sent == 1 else { throw PostgresError(kind: .connectionLost, message: Self.errorText(handle)) }
+    }
+
+    /// The answer to what `send` sent, waiting for it if need be.
+    public func receive() throws -> QueryResult {
+        var outcome: Result<QueryResult, PostgresError>?
+        while let raw = PQgetResult(handle) {
+            if outcome == nil { outcome = checked(raw) } else { PQclear(raw) }
+        }
+        guard let outcome else { throw PostgresError(kind: .client, message: "receive() without a statement sent") }
+        return try outcome.get()
+    }
+}

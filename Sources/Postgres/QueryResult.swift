@@ -47,6 +47,10 @@ public final class QueryResult {
         return negative ? -value : value
     }
 
+    public func uint64(_ row: Int, _ column: Int) -> UInt64? {
+        bytes(row, column).flatMap { UInt64(String(decoding: $0, as: UTF8.self)) }
+    }
+
     public func int(_ row: Int, _ column: Int) -> Int? {
         int64(row, column).map { Int($0) }
     }
