@@ -24,26 +24,21 @@ public final class EventStore {
         to stream: String, expected: ExpectedVersion = .any, events: [NewEvent], commandId: UUID? = nil
     ) throws -> AppendResult {
         guard !events.isEmpty else { throw EventStoreError.invalidAppend("an append needs at least one event") }
+        // `listened` tells whether a wake-up is worth sending; see Connection.notifyAfterCommit.
         let statement = try connection.prepared("""
-            SELECT event_id, version, position, duplicate
+            SELECT event_id, version, position, duplicate, \(Connection.isListened(channel: "$9")) AS listened
             FROM store.append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::integer[], $8::uuid)
             """)
         let parameters: [any PostgresParameter] = [
             stream, expected.sqlValue,
             events.map { $0.id }, events.map { $0.type }, events.map { $0.data }, events.map { $0.metadata },
-            events.map { $0.schemaVersion }, commandId,
+            events.map { $0.schemaVersion }, commandId, Self.channel,
         ]
         do {
-            let result: QueryResult
-            if connection.isInTransaction || !wakesSubscribers {
-                result = try connection.execute(statement, parameters)
-                if wakesSubscribers { try connection.notifyAfterCommit(Self.channel) }
-            } else {
-                // The append commits on its own, then the wake-up: one round trip for both.
-                result = try connection.pipeline { batch in
-                    batch.add(statement, parameters)
-                    batch.notifyAfterCommit(Self.channel)
-                }[0].get()
+            let inTransaction = connection.isInTransaction
+            let result = try connection.execute(statement, parameters)
+            if wakesSubscribers && (inTransaction || result.bool(0, 4) == true) {
+                try connection.notifyAfterCommit(Self.channel)
             }
             let appended = (0..<result.rowCount).map { row in
                 AppendedEvent(id: result.uuid(row, 0)!, version: result.int64(row, 1)!, position: result.int64(row, 2)!)

@@ -52,8 +52,16 @@ extension Connection {
     /// costs nothing either: listeners poll.
     static let notifyIfListened = """
         SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, '')
-        WHERE NOT pg_try_advisory_xact_lock_shared(hashtext('listening:' || $1))
+        WHERE \(isListened(channel: "$1"))
         """
+
+    /// SQL that is true while a listener holds `channel`'s lock, for a writer to ask in its
+    /// own transaction. It holds a shared lock on it until that transaction ends, so a listener
+    /// can only take the lock after the commit, and then reads what was committed: the answer
+    /// "nobody listens" stays true for as long as it matters.
+    public static func isListened(channel expression: String) -> String {
+        "NOT pg_try_advisory_xact_lock_shared(hashtext('listening:' || \(expression)))"
+    }
 
     /// The data is committed by now: a failed wake-up is not the caller's failure, and
     /// listeners poll anyway.

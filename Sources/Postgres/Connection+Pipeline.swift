@@ -8,7 +8,6 @@ public struct PipelineBatch {
         case prepared(name: String, parameters: [String?])
         /// Ends an implicit transaction: what follows runs in a new one.
         case sync
-        case notifyIfListened(channel: String)
     }
 
     var items: [Item] = []
@@ -41,13 +40,6 @@ public struct PipelineBatch {
         return both
     }
 
-    /// Commits what was added so far, then notifies `channel` the way
-    /// `Connection.notifyAfterCommit` does outside a transaction.
-    public mutating func notifyAfterCommit(_ channel: String) {
-        sync()
-        items.append(.notifyIfListened(channel: channel))
-    }
-
     /// How many statements, each with a result.
     public var count: Int {
         items.reduce(0) { count, item in
@@ -65,9 +57,6 @@ extension Connection {
     public func pipeline(_ build: (inout PipelineBatch) -> Void) throws -> [Result<QueryResult, PostgresError>] {
         var batch = PipelineBatch()
         build(&batch)
-        if batch.items.contains(where: { if case .notifyIfListened = $0 { true } else { false } }) {
-            _ = try prepared(Self.notifyIfListened)
-        }
         guard PQenterPipelineMode(handle) == 1 else {
             throw PostgresError(kind: .client, message: Self.errorText(handle))
         }
@@ -91,11 +80,6 @@ extension Connection {
                 }
             case .sync:
                 sent = PQpipelineSync(handle)
-            case .notifyIfListened(let channel):
-                let name = try prepared(Self.notifyIfListened).name
-                sent = withOptionalCStringArray([channel]) { pointers in
-                    PQsendQueryPrepared(handle, name, 1, pointers, nil, nil, 0)
-                }
             }
             // No flush per statement: libpq sends whenever 8 kB have queued up, and in
             // non-blocking mode reads answers meanwhile; one flush at the end sends the rest.
