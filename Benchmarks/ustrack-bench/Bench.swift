@@ -265,7 +265,10 @@ final class Bench {
             var rss: [Int] = []
             let rebuild = try measured("projections rebuild, \(grouped(Double(loaded))) events") {
                 try ProjectionRunner(store: store).rebuild { done, total in
-                    if done == total / 4 || done == total / 2 || done == total { rss.append(memoryKB("VmRSS")) }
+                    // At the first batch past a quarter, past half, and at the end.
+                    if done >= total * (rss.count + 1) / 4 && rss.count < 2 || done == total && rss.count == 2 {
+                        rss.append(memoryKB("VmRSS"))
+                    }
                 }
                 return loaded
             }

@@ -29,15 +29,15 @@ final class BatchPrefetch: @unchecked Sendable {
         // Handed to the thread and used only there from now on.
         nonisolated(unsafe) let reader = try connection.connectAgain()
         Thread { [self] in
-            let store = EventStore(connection: reader)
-            var fence = ReadFence.start
+            struct Cancelled: Error {}
             do {
-                while true {
-                    let batch = try store.readAll(after: fence, limit: batchSize)
-                    guard let last = batch.last else { return finish(nil) }
-                    fence = last.fence
-                    guard deliver(.success(DecodedBatch(events: try decode(batch), fence: fence, count: batch.count))) else { return }
+                // The server reads each next batch while this thread decodes the current one.
+                try EventStore(connection: reader).readAll(batchSize: batchSize) { batch in
+                    let decoded = DecodedBatch(events: try decode(batch), fence: batch.last!.fence, count: batch.count)
+                    guard deliver(.success(decoded)) else { throw Cancelled() }
                 }
+                finish(nil)
+            } catch is Cancelled {
             } catch {
                 finish(error)
             }
