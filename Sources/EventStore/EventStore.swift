@@ -67,7 +67,7 @@ public final class EventStore {
         expectedVersions: [String: Int64] = [:],
         _ produce: (_ emit: (String, NewEvent) throws -> Void) throws -> Void
     ) throws -> Int {
-        let batch = UUID()
+        let batch = UUID().postgresText
         return try connection.transaction {
             var ordinal = 0
             try connection.copyIn("""
@@ -78,7 +78,7 @@ public final class EventStore {
                 try produce { stream, event in
                     ordinal += 1
                     try writer.writeRow([
-                        batch.postgresText, String(ordinal), stream, event.id.postgresText, event.type,
+                        batch, String(ordinal), stream, event.id.postgresText, event.type,
                         String(event.schemaVersion), event.data, event.metadata,
                         expectedVersions[stream].map(String.init), event.recordedAt?.postgresText,
                     ])

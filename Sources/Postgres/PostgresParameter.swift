@@ -13,7 +13,22 @@ extension Int32: PostgresParameter { public var postgresText: String? { String(s
 extension Int64: PostgresParameter { public var postgresText: String? { String(self) } }
 extension Double: PostgresParameter { public var postgresText: String? { String(self) } }
 extension Bool: PostgresParameter { public var postgresText: String? { self ? "t" : "f" } }
-extension UUID: PostgresParameter { public var postgresText: String? { uuidString.lowercased() } }
+extension UUID: PostgresParameter {
+    /// Lowercase, as PostgreSQL prints it; by hand, as every event carries one or two.
+    public var postgresText: String? {
+        withUnsafeBytes(of: uuid) { bytes in
+            let hex = Array("0123456789abcdef".utf8)
+            var text = [UInt8]()
+            text.reserveCapacity(36)
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+                text.append(hex[Int(byte >> 4)])
+                text.append(hex[Int(byte & 0x0f)])
+            }
+            return String(decoding: text, as: UTF8.self)
+        }
+    }
+}
 
 extension Date: PostgresParameter {
     /// ISO 8601 in UTC with microseconds, the precision of timestamptz, so a value read

@@ -17,6 +17,13 @@ struct TextValueTests {
         }
     }
 
+    @Test func uuidsPrintAsPostgreSQLDoes() {
+        for _ in 0..<1000 {
+            let id = UUID()
+            #expect(id.postgresText == id.uuidString.lowercased())
+        }
+    }
+
     @Test(arguments: ["", "6ba7b810-9dad-11d1-80b4-00c04fd430c", "6ba7b810-9dad-11d1-80b4-00c04fd430c8a",
                       "6ba7b810x9dad-11d1-80b4-00c04fd430c8", "6ba7b810-9dad-11d1-80b4-00c04fd430cg"])
     func malformedUuidsAreRefused(_ text: String) {
