@@ -2,7 +2,9 @@
 -- lock from a notifying transaction's commit to its end, which queued every writer's WAL
 -- flush behind the others' and halved the throughput of eight writers. EventStore sends the
 -- wake-up after the commit instead (Connection.notifyAfterCommit); other SQL writers' events
--- are found by the subscribers' polling. Otherwise as in 0003.
+-- are found by the subscribers' polling. store.append_staged also checks expected versions
+-- only on the rows that name one: a bulk load that names none no longer joins every staged
+-- row to its stream's head to find nothing. Otherwise as in 0003.
 CREATE OR REPLACE FUNCTION store.append(
     p_stream           text,
     p_expected_version bigint,
@@ -110,7 +112,7 @@ BEGIN
 
     SELECT st.stream, s.version AS actual, st.expected_version AS expected INTO v_mismatch
         FROM store.staged_events st JOIN store.streams s ON s.name = st.stream
-        WHERE st.batch = p_batch AND st.expected_version <> s.version
+        WHERE st.batch = p_batch AND st.expected_version IS NOT NULL AND st.expected_version <> s.version
         LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'stream % is at version %, expected %', v_mismatch.stream, v_mismatch.actual, v_mismatch.expected

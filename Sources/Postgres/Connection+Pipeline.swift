@@ -6,8 +6,6 @@ public struct PipelineBatch {
     enum Item {
         case statement(sql: String, parameters: [String?])
         case prepared(name: String, parameters: [String?])
-        /// Ends an implicit transaction: what follows runs in a new one.
-        case sync
     }
 
     var items: [Item] = []
@@ -27,12 +25,6 @@ public struct PipelineBatch {
         items.append(.prepared(name: statement.name, parameters: texts))
     }
 
-    /// Outside an explicit transaction, commits what was added so far in its own implicit
-    /// transaction; a failure before it no longer skips the statements after it.
-    public mutating func sync() {
-        items.append(.sync)
-    }
-
     /// Both batches' statements, `first`'s before `second`'s.
     public static func + (first: PipelineBatch, second: PipelineBatch) -> PipelineBatch {
         var both = first
@@ -40,20 +32,15 @@ public struct PipelineBatch {
         return both
     }
 
-    /// How many statements, each with a result.
-    public var count: Int {
-        items.reduce(0) { count, item in
-            if case .sync = item { count } else { count + 1 }
-        }
-    }
+    public var count: Int { items.count }
 }
 
 extension Connection {
     /// Sends every statement of the batch without waiting for answers, then reads all answers:
     /// one round trip instead of one per statement. Each statement gets its own result; after
     /// the first failure the server skips the rest, which then fail as "aborted".
-    /// Outside an explicit transaction the batch, up to a `sync()`, runs as one implicit
-    /// transaction, so a failure undoes the statements before it too.
+    /// Outside an explicit transaction the batch runs as one implicit transaction, so a failure
+    /// undoes the statements before it too.
     public func pipeline(_ build: (inout PipelineBatch) -> Void) throws -> [Result<QueryResult, PostgresError>] {
         var batch = PipelineBatch()
         build(&batch)
@@ -78,8 +65,6 @@ extension Connection {
                 sent = withOptionalCStringArray(parameters) { pointers in
                     PQsendQueryPrepared(handle, name, Int32(parameters.count), pointers, nil, nil, 0)
                 }
-            case .sync:
-                sent = PQpipelineSync(handle)
             }
             // No flush per statement: libpq sends whenever 8 kB have queued up, and in
             // non-blocking mode reads answers meanwhile; one flush at the end sends the rest.
@@ -92,12 +77,7 @@ extension Connection {
 
         var results: [Result<QueryResult, PostgresError>] = []
         results.reserveCapacity(batch.count)
-        // Each sync, the batch's own and the final one, answers with a sync marker.
-        for item in batch.items + [.sync] {
-            if case .sync = item {
-                try readSyncMarker()
-                continue
-            }
+        for _ in batch.items {
             var outcome: Result<QueryResult, PostgresError>?
             // Each statement's answer is its result(s) followed by a NULL.
             while let raw = PQgetResult(handle) {
@@ -110,16 +90,13 @@ extension Connection {
             }
             results.append(outcome ?? .failure(PostgresError(kind: .client, message: "no result for a pipelined statement")))
         }
-        return results
-    }
-
-    private func readSyncMarker() throws {
+        // The sync marker closes the pipeline.
         while let raw = PQgetResult(handle) {
             let status = PQresultStatus(raw)
             PQclear(raw)
-            if status == PGRES_PIPELINE_SYNC { return }
+            if status == PGRES_PIPELINE_SYNC { break }
         }
-        throw PostgresError(kind: .connectionLost, message: Self.errorText(handle))
+        return results
     }
 
     private func flushOutput() throws {

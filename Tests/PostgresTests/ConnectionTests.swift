@@ -111,23 +111,19 @@ final class ConnectionTests: XCTestCase {
         XCTAssertEqual(try connection.execute("SELECT count(*) FROM t").int(0, 0), 200)
     }
 
-    func testAPipelineSyncCommitsWhatCameBeforeIt() throws {
-        try connection.execute("CREATE TABLE t (n int PRIMARY KEY)")
-        let prepared = try connection.prepare("insert_n", "INSERT INTO t VALUES ($1)")
-        let results = try connection.pipeline { batch in
-            batch.add(prepared, [1])
-            batch.sync()
-            batch.add(prepared, [1])  // duplicate: fails in its own transaction
-            batch.add(prepared, [2])  // skipped after the failure
-            batch.sync()
-            batch.add(prepared, [3])  // a new transaction after the sync
-        }
-        XCTAssertEqual(results.count, 4)
-        XCTAssertNoThrow(try results[0].get())
-        XCTAssertThrowsError(try results[1].get()) { XCTAssertEqual(($0 as! PostgresError).sqlState, .uniqueViolation) }
-        XCTAssertThrowsError(try results[2].get())
-        XCTAssertNoThrow(try results[3].get())
-        XCTAssertEqual(try connection.execute("SELECT array_agg(n ORDER BY n)::text FROM t").string(0, 0), "{1,3}")
+    func testAPipelineRunsPreparedStatementsAndStatementsWithTextParameters() throws {
+        try connection.execute("CREATE TABLE t (n int PRIMARY KEY, label text)")
+        let insert = try connection.prepared("INSERT INTO t VALUES ($1, $2)")
+        XCTAssertEqual(try connection.prepared("INSERT INTO t VALUES ($1, $2)"), insert, "prepared once per connection")
+        var first = PipelineBatch()
+        first.add(insert, [1, "one"])
+        var second = PipelineBatch()
+        second.add(insert, ["2", nil] as [String?])
+        let results = try connection.pipeline { $0 = second + first }
+        XCTAssertEqual(results.count, 2)
+        for result in results { XCTAssertNoThrow(try result.get()) }
+        XCTAssertEqual(try connection.execute("SELECT string_agg(n || ':' || coalesce(label, '-'), ',' ORDER BY n) FROM t").string(0, 0),
+                       "1:one,2:-")
     }
 
     /// A writer skips its wake-up while nobody has announced itself with `listen`; a listener's
