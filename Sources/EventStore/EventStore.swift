@@ -24,7 +24,7 @@ public final class EventStore {
         to stream: String, expected: ExpectedVersion = .any, events: [NewEvent], commandId: UUID? = nil
     ) throws -> AppendResult {
         guard !events.isEmpty else { throw EventStoreError.invalidAppend("an append needs at least one event") }
-        // `listened` tells whether a wake-up is worth sending; see Connection.notifyAfterCommit.
+        // `listened` tells whether a wake-up is worth sending; see Connection.isListened.
         let statement = try connection.prepared("""
             SELECT event_id, version, position, duplicate, \(Connection.isListened(channel: "$9")) AS listened
             FROM store.append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::integer[], $8::uuid)

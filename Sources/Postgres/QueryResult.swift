@@ -178,9 +178,8 @@ public enum Timestamps {
         func digits(_ value: Int, _ width: Int) {
             var divisor = 1
             for _ in 1..<width { divisor *= 10 }
-            let rest = value
             while divisor > 0 {
-                text.append(UInt8(48 + rest / divisor % 10))
+                text.append(UInt8(48 + value / divisor % 10))
                 divisor /= 10
             }
         }
