@@ -152,19 +152,22 @@ final class Bench {
         let store = EventStore(connection: connection)
         var memory: [(read: Int, rssKB: Int)] = []
         var stoppedEarly = false
+        func pass(_ reader: Reader) throws -> Int {
+            let pass = try self.readThrough(store, count: count, reader: reader)
+            if memory.isEmpty { memory = pass.memory }
+            stoppedEarly = stoppedEarly || !pass.finished
+            return pass.read
+        }
         let rates = try medians([
             { try self.measured("COPY (SELECT … ORDER BY tx, position) TO STDOUT") { try connection.copyOut(copy) { _ in } } },
-            {
-                try self.measured("EventStore.readAll(batchSize:) + JSONDecoder, batches of \(self.options.readBatch)") {
-                    let pass = try self.readThrough(store, count: count)
-                    if memory.isEmpty { memory = pass.memory }
-                    stoppedEarly = stoppedEarly || !pass.finished
-                    return pass.read
-                }
-            },
+            { try self.measured("ReadAhead + JSONDecoder, batches of \(self.options.readBatch)") { try pass(.ahead) } },
+            { try self.measured("EventStore.readAll(batchSize:) + JSONDecoder, batches of \(self.options.readBatch)") { try pass(.inLine) } },
         ])
         rows.append(Row(name: "read all + decode, \(grouped(Double(count)))", ustrack: rates[1],
                         baseline: rates[0], target: 0.5))
+        rows.append(Row(name: "the same, decoding in the reading thread", ustrack: rates[2], baseline: rates[0], target: nil))
+        notes.append("read all: ReadAhead reads and parses rows on a second connection and thread while the caller decodes JSON; "
+            + "readAll(batchSize:) does both on the caller's thread while the server reads the next batch.")
         if stoppedEarly {
             notes.append("read all: readAll stopped at its time limit (\((options.seconds * 10).formatted()) s) before the end of the log; "
                 + "the rate is of the events it read.")
@@ -178,11 +181,13 @@ final class Bench {
             + "peak RSS of the whole run \(megabytes(memoryKB("VmHWM"))).")
     }
 
-    /// One pass over the log through readAll, decoding every event's data, with the resident
-    /// memory after each batch. Stops after ten times `--seconds`, generous but bounded should
-    /// readAll slow down as the log grows.
+    enum Reader { case inLine, ahead }
+
+    /// One pass over the log, decoding every event's data, with the resident memory after each
+    /// batch. Stops after ten times `--seconds`, generous but bounded should reading slow down
+    /// as the log grows.
     private func readThrough(
-        _ store: EventStore, count: Int
+        _ store: EventStore, count: Int, reader: Reader
     ) throws -> (read: Int, finished: Bool, memory: [(read: Int, rssKB: Int)]) {
         let decoder = JSONDecoder()
         let deadline = ContinuousClock.now + .seconds(options.seconds * 10)
@@ -190,13 +195,19 @@ final class Bench {
         var read = 0
         var memory: [(read: Int, rssKB: Int)] = []
         var finished = false
+        func handle(_ batch: [RecordedEvent]) throws {
+            for event in batch { _ = try event.decodeData(as: Payload.self, decoder: decoder) }
+            read += batch.count
+            memory.append((read, memoryKB("VmRSS")))
+            if ContinuousClock.now >= deadline { throw TimeIsUp() }
+        }
         do {
-            // The server reads each next batch while this decodes the current one.
-            try store.readAll(after: .start, batchSize: options.readBatch) { batch in
-                for event in batch { _ = try event.decodeData(as: Payload.self, decoder: decoder) }
-                read += batch.count
-                memory.append((read, memoryKB("VmRSS")))
-                if ContinuousClock.now >= deadline { throw TimeIsUp() }
+            switch reader {
+            case .inLine:
+                try store.readAll(after: .start, batchSize: options.readBatch, handle)
+            case .ahead:
+                let ahead = try ReadAhead(store, batchSize: options.readBatch) { $0 }
+                while let item = try ahead.next() { try handle(item.batch) }
             }
             finished = true
         } catch is TimeIsUp {}

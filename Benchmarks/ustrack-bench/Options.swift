@@ -9,7 +9,7 @@ struct Options {
     var seconds = 5.0
     var bulkEvents = 1_000_000
     var writers = 8
-    var readBatch = 1000
+    var readBatch = 5000
     var rounds = 3
     var projectionEvents = 1_000_000
     var stages = Set(Stage.allCases)
@@ -30,7 +30,7 @@ struct Options {
                             report medians (default 3); the bulk load runs once
           --bulk-events N   events in the bulk load, also read back by 'read' (default 1,000,000)
           --writers N       threads of the concurrent measurements (default 8)
-          --read-batch N    events per readAll call (default 1000)
+          --read-batch N    events per batch read (default 5000, as the rebuild reads)
           --projection-events N  synthetic events the projections are rebuilt from (default 1,000,000)
           --only STAGES     some of: \(Stage.allCases.map(\.rawValue).joined(separator: ", "))
           --output FILE     where the table goes as well (default bench-results/latest.txt)

@@ -55,12 +55,11 @@ public struct ProjectionRunner {
         var fence = ReadFence.start
         var done = 0
         let names = chosen.map { $0.name }
-        let prefetch = try BatchPrefetch(connection: connection, batchSize: rebuildBatchSize) { batch in
-            try Self.decode(batch, for: names)
-        }
-        defer { prefetch.cancel() }
-        while let batch = try prefetch.next() {
-            try connection.transaction { try apply(batch.events, to: chosen, schema: "pg_temp") }
+        // A second connection reads and decodes the next batches while this one writes.
+        let ahead = try ReadAhead(store, batchSize: rebuildBatchSize) { batch in try Self.decode(batch, for: names) }
+        defer { ahead.cancel() }
+        while let batch = try ahead.next() {
+            try connection.transaction { try apply(batch.batch, to: chosen, schema: "pg_temp") }
             fence = batch.fence
             done += batch.count
             progress?(done, max(total, done))
