@@ -82,14 +82,14 @@ struct ProgressProjector: Projector {
         for case (_, .progressClaimed(let e)) in batch { groups.insert(Group(scope: e.scope, unit: e.unit.rawValue)) }
         let wanted = groups.filter { claims[$0] == nil }.sorted { ($0.scope, $0.unit) < ($1.scope, $1.unit) }
         guard !wanted.isEmpty else { return }
-        // LATERAL keeps each group's lookup on the index, whatever the planner guesses of a
-        // rebuild's unanalysed temporary table.
+        // Group by group through the index, whatever the planner guesses of a rebuild's
+        // unanalysed temporary table (see `currentRows`).
         let rows = try writer.query("""
             SELECT g.scope, g.unit, c.event_id, c.as_of, c.lo, c.hi, c.lo_inclusive, c.hi_inclusive, c.position
             FROM unnest($1::text[], $2::text[]) AS g(scope, unit)
             CROSS JOIN LATERAL (
                 SELECT * FROM \(writer.table("claims")) c
-                WHERE c.scope = g.scope AND c.unit = g.unit AND c.retracted_at IS NULL) c
+                WHERE c.scope = g.scope AND c.unit = g.unit AND c.retracted_at IS NULL OFFSET 0) c
             """, [wanted.map { $0.scope }, wanted.map { $0.unit }])
         for group in wanted { claims[group] = [:] }
         for row in 0..<rows.rowCount {
@@ -196,50 +196,72 @@ struct ProgressProjector: Projector {
     /// Closes the current version of each touched group and writes the new one.
     private mutating func flushGroups() throws {
         guard let at = dirtyAt else { return }
-        for group in dirty.sorted(by: { ($0.scope, $0.unit) < ($1.scope, $1.unit) }) {
+        let groups = dirty.sorted { ($0.scope, $0.unit) < ($1.scope, $1.unit) }
+        var points: [(group: Group, point: TimelinePoint, lastClaim: UUID)] = []
+        var found: [(group: Group, contradiction: Contradiction)] = []
+        for group in groups {
             let facts = Array(claims[group, default: [:]].values)
             var revisionDates: [CalendarDate] = []
             if let portfolio = try portfolio(of: group.scope) {
                 try loadBaselines(portfolio)
                 revisionDates = Array(baselines[portfolio, default: [:]].values)
             }
-            let points = Inference.timeline(claims: facts, baselines: revisionDates)
-            let found = Inference.contradictions(claims: facts, baselines: revisionDates)
             let sequence = Dictionary(uniqueKeysWithValues: facts.map { ($0.id, $0.sequence) })
-            // One statement per group. A version replaced at the time it was made never existed
-            // for a reader: it is dropped, so that where batches happen to end does not change the
-            // tables; the others are closed. Every part sees the tables as they were before the
-            // statement, so the new version is neither dropped nor closed.
-            try writer.add("""
-                WITH dropped_timeline AS (
-                    DELETE FROM \(writer.table("timeline"))
-                    WHERE scope = $1 AND unit = $2 AND known_to IS NULL AND known_from = $3),
-                closed_timeline AS (
-                    UPDATE \(writer.table("timeline")) SET known_to = $3
-                    WHERE scope = $1 AND unit = $2 AND known_to IS NULL AND known_from <> $3),
-                dropped_contradictions AS (
-                    DELETE FROM \(writer.table("contradictions"))
-                    WHERE scope = $1 AND unit = $2 AND known_to IS NULL AND known_from = $3),
-                closed_contradictions AS (
-                    UPDATE \(writer.table("contradictions")) SET known_to = $3
-                    WHERE scope = $1 AND unit = $2 AND known_to IS NULL AND known_from <> $3),
-                new_timeline AS (
-                    INSERT INTO \(writer.table("timeline")) (scope, unit, date, estimate_lo, estimate_hi,
-                        estimate_lo_inclusive, estimate_hi_inclusive, disputed, claim_lo, claim_hi, claim_lo_inclusive,
-                        claim_hi_inclusive, claims, last_claim, known_from)
-                    SELECT $1, $2, p.*, $3 FROM unnest($4::date[], $5::float8[], $6::float8[], $7::bool[], $8::bool[],
-                        $9::bool[], $10::float8[], $11::float8[], $12::bool[], $13::bool[], $14::int[], $15::uuid[]) AS p)
-                INSERT INTO \(writer.table("contradictions")) (scope, unit, kind, earlier, later, known_from)
-                SELECT $1, $2, x.*, $3 FROM unnest($16::text[], $17::uuid[], $18::uuid[]) AS x
-                """, [group.scope, group.unit, at,
-                      points.map { $0.date }, points.map { $0.estimate.lo }, points.map { $0.estimate.hi },
-                      points.map { $0.estimate.loInclusive }, points.map { $0.estimate.hiInclusive }, points.map { $0.disputed },
-                      points.map { $0.claim.lo }, points.map { $0.claim.hi }, points.map { $0.claim.loInclusive },
-                      points.map { $0.claim.hiInclusive }, points.map { $0.claimsSoFar },
-                      points.map { point in point.claimIds.max { (sequence[$0] ?? 0) < (sequence[$1] ?? 0) }! },
-                      found.map { $0.kind.rawValue }, found.map { $0.earlier }, found.map { $0.later }])
+            for point in Inference.timeline(claims: facts, baselines: revisionDates) {
+                points.append((group, point, point.claimIds.max { (sequence[$0] ?? 0) < (sequence[$1] ?? 0) }!))
+            }
+            for contradiction in Inference.contradictions(claims: facts, baselines: revisionDates) {
+                found.append((group, contradiction))
+            }
         }
+        // One statement for every group touched at this time. A version replaced at the time it
+        // was made never existed for a reader: it is dropped, so that where batches happen to end
+        // does not change the tables; the others are closed. Every part sees the tables as they
+        // were before the statement, so the new versions are neither dropped nor closed.
+        try writer.add("""
+            WITH touched AS (SELECT * FROM unnest($1::text[], $2::text[]) AS g(scope, unit)),
+            dropped_timeline AS (
+                DELETE FROM \(writer.table("timeline")) WHERE ctid = ANY (\(currentRows("timeline", "t.known_from = $3")))),
+            closed_timeline AS (
+                UPDATE \(writer.table("timeline")) SET known_to = $3
+                WHERE ctid = ANY (\(currentRows("timeline", "t.known_from <> $3")))),
+            dropped_contradictions AS (
+                DELETE FROM \(writer.table("contradictions")) WHERE ctid = ANY (\(currentRows("contradictions", "t.known_from = $3")))),
+            closed_contradictions AS (
+                UPDATE \(writer.table("contradictions")) SET known_to = $3
+                WHERE ctid = ANY (\(currentRows("contradictions", "t.known_from <> $3")))),
+            new_timeline AS (
+                INSERT INTO \(writer.table("timeline")) (scope, unit, date, estimate_lo, estimate_hi,
+                    estimate_lo_inclusive, estimate_hi_inclusive, disputed, claim_lo, claim_hi, claim_lo_inclusive,
+                    claim_hi_inclusive, claims, last_claim, known_from)
+                SELECT p.*, $3 FROM unnest($4::text[], $5::text[], $6::date[], $7::float8[], $8::float8[], $9::bool[],
+                    $10::bool[], $11::bool[], $12::float8[], $13::float8[], $14::bool[], $15::bool[], $16::int[],
+                    $17::uuid[]) AS p)
+            INSERT INTO \(writer.table("contradictions")) (scope, unit, kind, earlier, later, known_from)
+            SELECT x.*, $3 FROM unnest($18::text[], $19::text[], $20::text[], $21::uuid[], $22::uuid[]) AS x
+            """, [groups.map { $0.scope }, groups.map { $0.unit }, at,
+                  points.map { $0.group.scope }, points.map { $0.group.unit },
+                  points.map { $0.point.date }, points.map { $0.point.estimate.lo }, points.map { $0.point.estimate.hi },
+                  points.map { $0.point.estimate.loInclusive }, points.map { $0.point.estimate.hiInclusive },
+                  points.map { $0.point.disputed }, points.map { $0.point.claim.lo }, points.map { $0.point.claim.hi },
+                  points.map { $0.point.claim.loInclusive }, points.map { $0.point.claim.hiInclusive },
+                  points.map { $0.point.claimsSoFar }, points.map { $0.lastClaim },
+                  found.map { $0.group.scope }, found.map { $0.group.unit }, found.map { $0.contradiction.kind.rawValue },
+                  found.map { $0.contradiction.earlier }, found.map { $0.contradiction.later }])
         dirty.removeAll()
         dirtyAt = nil
+    }
+
+    /// The current rows of the touched groups in `table` that also meet `condition`, found
+    /// group by group through the index. `OFFSET 0` keeps the planner from merging the lookup
+    /// into a join: it guesses that few rows meet `condition` and scans them all, but after a
+    /// bulk load every current row has the same `known_from`.
+    private func currentRows(_ table: String, _ condition: String) -> String {
+        """
+        ARRAY(SELECT t.ctid FROM touched g CROSS JOIN LATERAL (
+            SELECT ctid, known_from FROM \(writer.table(table)) t
+            WHERE t.scope = g.scope AND t.unit = g.unit AND t.known_to IS NULL OFFSET 0) t
+            WHERE \(condition))
+        """
     }
 }
