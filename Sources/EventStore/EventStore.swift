@@ -195,6 +195,12 @@ public final class EventStore {
         return ReadFence(tx: tx, position: position)
     }
 
+    /// Holds, until the caller's transaction ends, the lock that makes readers moving the
+    /// checkpoint `name` take turns.
+    public func lockCheckpoint(_ name: String) throws {
+        try connection.execute("SELECT pg_advisory_xact_lock(hashtext('ustrack checkpoint:' || $1))", name)
+    }
+
     /// Stores a fence under `name` in the caller's transaction, so it commits with the work
     /// done for the events it covers, or not at all.
     public func saveCheckpoint(_ name: String, _ fence: ReadFence) throws {

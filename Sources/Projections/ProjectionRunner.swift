@@ -65,6 +65,8 @@ public struct ProjectionRunner {
             progress?(done, max(total, done))
         }
         try connection.transaction {
+            // Catch-ups of these projections wait, then go on from the rebuild's checkpoint.
+            for projector in chosen { try store.lockCheckpoint(Self.checkpoint(projector)) }
             for table in tables {
                 try connection.execute("LOCK TABLE projection.\(table) IN ACCESS EXCLUSIVE MODE")
             }

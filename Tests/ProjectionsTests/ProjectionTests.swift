@@ -123,6 +123,27 @@ final class ProjectionTests: XCTestCase {
         }
     }
 
+    /// A command's own catch-up and `projections follow` run at the same time: they take
+    /// turns per batch, and no event is applied twice (a claim twice would break its key).
+    func testConcurrentCatchUpsApplyEachEventOnce() throws {
+        try recordHistory {}
+        for n in 0..<60 {
+            try record(claim(n % 2 == 0 ? "p" : "a", Double(n % 90), Double(n % 90 + 5), "2023-0\(1 + n % 9)-1\(n % 10)",
+                             kind: n % 2 == 0 ? .portfolio : .programme), n % 2 == 0 ? "portfolio-p" : "programme-a")
+        }
+        let conninfo = self.conninfo!
+        let applied = try onThreads(4) { _ -> Int in
+            var runner = ProjectionRunner(store: EventStore(connection: try Connection.connect(conninfo)))
+            runner.batchSize = 3
+            return try runner.catchUp()
+        }
+        XCTAssertEqual(applied.reduce(0, +), 2 * (18 + 60), "each projection read each event once, between them")
+        let caughtUp = try snapshot()
+        XCTAssertEqual(caughtUp["projection.claims"]?.count, 7 + 60, "one of the 7 claims of the history is retracted, not gone")
+        try ProjectionRunner(store: store).rebuild()
+        XCTAssertEqual(try snapshot(), caughtUp)
+    }
+
     func testReadersSeeTheOldOrTheNewProjectionNeverAHalfBuiltOne() throws {
         let runner = ProjectionRunner(store: store)
         try recordHistory {}
