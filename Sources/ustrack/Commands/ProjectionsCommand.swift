@@ -78,7 +78,7 @@ struct ProjectionsCommand: ParsableCommand {
                     Output.line("following \(target); Ctrl-C stops")
                     while !StopSignal.requested {
                         let applied = try ProjectionRunner(store: store).catchUp()
-                        if applied > 0 { Output.line("applied \(applied) events") }
+                        if applied > 0 { Output.line("applied \(applied) event\(applied == 1 ? "" : "s")") }
                         if try connection.waitForNotification(timeout: .milliseconds(Int(poll * 1000))) != nil {
                             while try connection.nextNotification() != nil {}
                         }
