@@ -24,27 +24,32 @@ public final class Subscription {
     }
 
     /// Handles whatever is committed now and returns how many events that was. A named
-    /// subscription reads each batch under its checkpoint's lock, from the checkpoint as it is
-    /// then: another process catching up the same name at the same time waits, then goes on
-    /// from where this one left off, and no batch is handled twice.
+    /// subscription handles each batch under its checkpoint's lock, after checking that the
+    /// checkpoint is still where this reader thinks: another process catching up the same name
+    /// at the same time waits, then goes on from where this one left off, and no batch is
+    /// handled twice.
     @discardableResult
     public func catchUp(_ handle: ([RecordedEvent]) throws -> Void) throws -> Int {
         var total = 0
         while true {
-            let read: Int = try store.connection.transaction {
+            // Unlocked first: when nothing is new, as after most commands, that is all it costs.
+            var batch = try store.readAll(after: fence, limit: batchSize)
+            guard !batch.isEmpty else { return total }
+            total += try store.connection.transaction {
                 if let name {
                     try store.lockCheckpoint(name)
-                    fence = try store.checkpoint(name)
+                    let stored = try store.checkpoint(name)
+                    if stored != fence {
+                        fence = stored
+                        batch = try store.readAll(after: fence, limit: batchSize)
+                    }
                 }
-                let batch = try store.readAll(after: fence, limit: batchSize)
                 guard let last = batch.last else { return 0 }
                 try handle(batch)
                 if let name { try store.saveCheckpoint(name, last.fence) }
                 fence = last.fence
                 return batch.count
             }
-            guard read > 0 else { return total }
-            total += read
         }
     }
 
