@@ -30,9 +30,9 @@ struct ProgressProjector: Projector {
         if let dirtyAt, dirtyAt != event.recordedAt { try flushGroups() }
         switch decoded {
         case .portfolioDefined(let e):
-            try addScope(e.id, portfolio: e.id)
+            addScope(e.id, portfolio: e.id)
         case .programmeAdded(let e):
-            try addScope(e.id, portfolio: e.portfolio)
+            addScope(e.id, portfolio: e.portfolio)
         case .portfolioRevised(let e):
             writer.insert(into: "progress_baselines", columns: ["event_id", "portfolio", "revised_on", "recorded_at"],
                           [event.id, e.id, e.on, event.recordedAt])
@@ -119,12 +119,9 @@ struct ProgressProjector: Projector {
         try flushGroups()
     }
 
-    private mutating func addScope(_ scope: String, portfolio: String) throws {
+    private mutating func addScope(_ scope: String, portfolio: String) {
         portfolioOf[scope] = portfolio
-        try writer.add("""
-            INSERT INTO \(writer.table("progress_scopes")) (scope, portfolio) VALUES ($1, $2)
-            ON CONFLICT (scope) DO UPDATE SET portfolio = EXCLUDED.portfolio
-            """, [scope, portfolio])
+        writer.upsert(into: "progress_scopes", columns: ["scope", "portfolio"], keyCount: 1, [scope, portfolio])
     }
 
     private mutating func touch(_ group: Group, at: Date) {

@@ -34,6 +34,8 @@ final class ProjectionWriter {
     private var batch = PipelineBatch()
     /// Rows for `insert(into:)`, by table, in the order tables were first written.
     private var rows: [(table: String, columns: [String], rows: [[String?]])] = []
+    /// Whole rows for `upsert(into:)`, by table, the last one per key.
+    private var upserts: [(table: String, columns: [String], keyCount: Int, rows: KeyedRows)] = []
 
     init(connection: Connection, schema: String) {
         self.connection = connection
@@ -59,6 +61,32 @@ final class ProjectionWriter {
         }
     }
 
+    /// A whole row for a table whose first `keyCount` columns are its key: it replaces the
+    /// row of that key, whether written earlier or still waiting here. Upserts go out before the
+    /// batch's statements, so a statement must not depend on running before an upsert.
+    func upsert(into table: String, columns: [String], keyCount: Int, _ values: [any PostgresParameter]) {
+        let texts = values.map { $0.postgresText }
+        let index = upserts.firstIndex { $0.table == table } ?? {
+            upserts.append((table, columns, keyCount, KeyedRows()))
+            return upserts.count - 1
+        }()
+        upserts[index].rows.set(texts, key: Array(texts[..<keyCount].map { $0 ?? "" }))
+    }
+
+    /// Changes the waiting upsert of this key; returns whether there was one.
+    func changeWaiting(_ table: String, key: [String], _ change: (inout [String?]) -> Void) -> Bool {
+        guard let index = upserts.firstIndex(where: { $0.table == table }) else { return false }
+        return upserts[index].rows.change(key: key, change)
+    }
+
+    /// Changes the waiting upserts of `table` that `matches` picks; returns whether there was
+    /// one. A change to a row already sent is the caller's statement.
+    @discardableResult
+    func changeWaiting(_ table: String, where matches: ([String?]) -> Bool, _ change: (inout [String?]) -> Void) -> Bool {
+        guard let index = upserts.firstIndex(where: { $0.table == table }) else { return false }
+        return upserts[index].rows.change(where: matches, change)
+    }
+
     /// Reads need what was queued before them: send it first.
     func query(_ sql: String, _ parameters: [any PostgresParameter]) throws -> QueryResult {
         try flush()
@@ -66,6 +94,12 @@ final class ProjectionWriter {
     }
 
     func flush() throws {
+        var merges = PipelineBatch()
+        for (table, columns, keyCount, keyed) in upserts {
+            merges = merges + (try upsertStatements(table, columns: columns, keyCount: keyCount, keyed.rows))
+        }
+        upserts = []
+        batch = merges + batch
         let pending = rows
         rows = []
         for (table, columns, values) in pending {
@@ -91,6 +125,59 @@ final class ProjectionWriter {
     }
 
     static let rowsWorthACopy = 20
+
+    /// Many rows go through COPY into a temporary table of the same columns, then one INSERT …
+    /// ON CONFLICT moves them in; a few go one statement each.
+    private func upsertStatements(_ table: String, columns: [String], keyCount: Int, _ values: [[String?]]) throws -> PipelineBatch {
+        let list = columns.joined(separator: ", ")
+        let conflict = "ON CONFLICT (\(columns[..<keyCount].joined(separator: ", "))) DO UPDATE SET "
+            + columns[keyCount...].map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
+        var statements = PipelineBatch()
+        if values.count >= Self.rowsWorthACopy {
+            let staged = "pg_temp.staged_\(table)"
+            try connection.execute("CREATE TEMP TABLE IF NOT EXISTS staged_\(table) (LIKE projection.\(table))")
+            try connection.copyIn("COPY \(staged) (\(list)) FROM STDIN") { writer in
+                for row in values { try writer.writeRow(row) }
+            }
+            statements.add(try connection.prepared("INSERT INTO \(self.table(table)) (\(list)) SELECT \(list) FROM \(staged) \(conflict)"))
+            statements.add(try connection.prepared("TRUNCATE \(staged)"))
+        } else {
+            let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
+            let statement = try connection.prepared("INSERT INTO \(self.table(table)) (\(list)) VALUES (\(placeholders)) \(conflict)")
+            for row in values { statements.add(statement, row) }
+        }
+        return statements
+    }
+}
+
+/// Rows by key, in the order their keys first came, the last row of each key kept.
+struct KeyedRows {
+    private var index: [[String]: Int] = [:]
+    private(set) var rows: [[String?]] = []
+
+    mutating func set(_ row: [String?], key: [String]) {
+        if let at = index[key] {
+            rows[at] = row
+        } else {
+            index[key] = rows.count
+            rows.append(row)
+        }
+    }
+
+    mutating func change(key: [String], _ change: (inout [String?]) -> Void) -> Bool {
+        guard let at = index[key] else { return false }
+        change(&rows[at])
+        return true
+    }
+
+    mutating func change(where matches: ([String?]) -> Bool, _ change: (inout [String?]) -> Void) -> Bool {
+        var found = false
+        for at in rows.indices where matches(rows[at]) {
+            change(&rows[at])
+            found = true
+        }
+        return found
+    }
 }
 
 public enum ProjectionError: Error, CustomStringConvertible {

@@ -123,6 +123,96 @@ final class ProjectionTests: XCTestCase {
         }
     }
 
+    /// The catalog folds each batch's changes per row before writing them. Definitions,
+    /// changes and retractions of one row, in and across batches, in every order that matters:
+    /// each batch size must give what applying the events one by one gave. Thirty programmes
+    /// make the larger batches write their rows through COPY.
+    func testCatalogChangesFoldedPerBatchGiveWhatEventByEventGave() throws {
+        let runner = ProjectionRunner(store: store)
+        func retract(_ id: UUID, _ type: String, _ stream: String) throws {
+            try record(EventRetracted(eventId: id.uuidString.lowercased(), targetType: type, reason: "r").event, stream)
+        }
+        let firstDefinition = try record(PortfolioDefined(id: "p", title: "P").event, "portfolio-p")
+        let revision = try record(PortfolioRevised(id: "p", on: date("2023-01-01"), plannedMeasures: 10).event, "portfolio-p")
+        for n in 0..<30 {
+            try record(ProgrammeAdded(id: "g\(n)", portfolio: "p", title: "G\(n)").event, "programme-g\(n)")
+            try record(MilestoneAdded(programme: "g\(n)", id: "m", title: "M").event, "programme-g\(n)")
+            if n % 3 == 0 {
+                try record(MilestoneReached(programme: "g\(n)", id: "m", on: date("2023-02-0\(1 + n % 9)")).event, "programme-g\(n)")
+            }
+        }
+        // Completion of a programme not yet added changes nothing; its addition then stands alone.
+        try record(ProgrammeCompleted(id: "late", on: date("2023-03-01")).event, "programme-late")
+        try record(ProgrammeAdded(id: "late", portfolio: "p", title: "Late").event, "programme-late")
+        // Completed, the completion retracted, completed again.
+        let firstCompletion = try record(ProgrammeCompleted(id: "g1", on: date("2023-03-01")).event, "programme-g1")
+        try retract(firstCompletion, "ProgrammeCompleted", "programme-g1")
+        try record(ProgrammeCompleted(id: "g1", on: date("2023-04-01"), source: "s").event, "programme-g1")
+        // Reached, retracted, reached again; then the milestone retracted and added anew, which
+        // clears what it reached; reached once more, and an overwritten reach retracted.
+        let firstReach = try record(MilestoneReached(programme: "g2", id: "m", on: date("2023-05-01")).event, "programme-g2")
+        try retract(firstReach, "MilestoneReached", "programme-g2")
+        let secondReach = try record(MilestoneReached(programme: "g2", id: "m", on: date("2023-05-02")).event, "programme-g2")
+        let milestone = try store.connection.execute(
+            "SELECT event_id FROM store.events WHERE stream = 'programme-g2' AND type = 'MilestoneAdded'").uuid(0, 0)!
+        try retract(milestone, "MilestoneAdded", "programme-g2")
+        try record(MilestoneAdded(programme: "g2", id: "m", title: "M again").event, "programme-g2")
+        try record(MilestoneReached(programme: "g2", id: "m", on: date("2023-05-03")).event, "programme-g2")
+        try retract(secondReach, "MilestoneReached", "programme-g2")
+        // A reach from long before, retracted after a newer one replaced it, and one still standing.
+        let oldReach = try store.connection.execute(
+            "SELECT event_id FROM store.events WHERE stream = 'programme-g3' AND type = 'MilestoneReached'").uuid(0, 0)!
+        try record(MilestoneReached(programme: "g3", id: "m", on: date("2023-06-01")).event, "programme-g3")
+        try retract(oldReach, "MilestoneReached", "programme-g3")
+        let standing = try store.connection.execute(
+            "SELECT event_id FROM store.events WHERE stream = 'programme-g6' AND type = 'MilestoneReached'").uuid(0, 0)!
+        try retract(standing, "MilestoneReached", "programme-g6")
+        try retract(standing, "MilestoneReached", "programme-g6")
+        // Reaching a milestone nobody added changes nothing.
+        try record(MilestoneReached(programme: "g4", id: "nothing", on: date("2023-06-01")).event, "programme-g4")
+        // A portfolio retracted and defined again; a plan revision and a source retracted.
+        try retract(firstDefinition, "PortfolioDefined", "portfolio-p")
+        try record(PortfolioDefined(id: "p", title: "P again", plannedProgrammes: 30).event, "portfolio-p")
+        try retract(revision, "PortfolioRevised", "portfolio-p")
+        let source = try record(SourceAdded(id: "s", title: "S", publishedOn: date("2023-01-01")).event, "source-s")
+        try retract(source, "SourceAdded", "source-s")
+        let lateRevision = try record(PortfolioRevised(id: "p", on: date("2023-08-01"), plannedMeasures: 12).event, "portfolio-p")
+        try retract(lateRevision, "PortfolioRevised", "portfolio-p")
+        // A programme retracted, then completed: the completion still lands on its row.
+        let programme = try store.connection.execute(
+            "SELECT event_id FROM store.events WHERE stream = 'programme-g5' AND type = 'ProgrammeAdded'").uuid(0, 0)!
+        try retract(programme, "ProgrammeAdded", "programme-g5")
+        try record(ProgrammeCompleted(id: "g5", on: date("2023-09-01")).event, "programme-g5")
+
+        let events = try store.connection.execute("SELECT count(*) FROM store.events").int(0, 0)!
+        var eventByEvent = runner
+        eventByEvent.batchSize = 1
+        try eventByEvent.catchUp()
+        let expected = try snapshot()
+        // The history did what it says, so that the comparisons below compare something.
+        let rows = try store.connection.execute("""
+            SELECT (SELECT title FROM projection.portfolios WHERE retracted_at IS NULL),
+                   (SELECT completed_on::text FROM projection.programmes WHERE id = 'g1'),
+                   (SELECT completed_on IS NULL FROM projection.programmes WHERE id = 'late'),
+                   (SELECT reached_on::text FROM projection.milestones WHERE programme = 'g2'),
+                   (SELECT reached_on::text FROM projection.milestones WHERE programme = 'g3'),
+                   (SELECT reached_on IS NULL FROM projection.milestones WHERE programme = 'g6'),
+                   (SELECT count(*) FROM projection.plan_revisions WHERE retracted_at IS NOT NULL),
+                   (SELECT retracted_at IS NOT NULL AND completed_on IS NOT NULL FROM projection.programmes WHERE id = 'g5')
+            """)
+        XCTAssertEqual((0..<8).map { rows.string(0, $0) }, ["P again", "2023-04-01", "t", "2023-05-03", "2023-06-01", "t", "2", "t"])
+
+        for size in [2, 3, 5, 8, 13, 40, events] {
+            var rebuilding = ProjectionRunner(store: store)
+            rebuilding.rebuildBatchSize = size
+            try rebuilding.rebuild()
+            let rebuilt = try snapshot()
+            for (table, rows) in expected {
+                XCTAssertEqual(rebuilt[table], rows, "\(table), batches of \(size)")
+            }
+        }
+    }
+
     /// A command's own catch-up and `projections follow` run at the same time: they take
     /// turns per batch, and no event is applied twice (a claim twice would break its key).
     func testConcurrentCatchUpsApplyEachEventOnce() throws {
