@@ -10,6 +10,16 @@ public struct ProjectionStatus: Sendable, Encodable {
     public let lag: Int64
 }
 
+/// What a rebuild did, and where its time went.
+public struct RebuildReport: Sendable {
+    /// Events read from the log, the ones committed during the replay included.
+    public let events: Int
+    /// Reading the log and writing the fresh tables.
+    public let replaying: Duration
+    /// Moving the fresh tables' rows into the live ones, in the swap's transaction.
+    public let swapping: Duration
+}
+
 /// Keeps the projections current: catch-up, rebuild and follow.
 public struct ProjectionRunner {
     static var projectors: [any Projector.Type] { [CatalogProjector.self, ProgressProjector.self] }
@@ -40,7 +50,8 @@ public struct ProjectionRunner {
     /// Replays the whole log into fresh temporary tables, then swaps their contents in within one
     /// transaction: readers see the old rows until the commit and the new ones after, never a mix.
     /// One pass over the log feeds every chosen projection, so each event is read and decoded once.
-    public func rebuild(_ name: String? = nil, progress: ((Int, Int) -> Void)? = nil) throws {
+    @discardableResult
+    public func rebuild(_ name: String? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> RebuildReport {
         let chosen = try name.map { name in
             guard let found = Self.projectors.first(where: { $0.name == name }) else { throw ProjectionError.unknownProjection(name) }
             return [found]
@@ -55,6 +66,7 @@ public struct ProjectionRunner {
         var fence = ReadFence.start
         var done = 0
         let names = chosen.map { $0.name }
+        let started = ContinuousClock.now
         // A second connection reads and decodes the next batches while this one writes.
         let ahead = try ReadAhead(store, batchSize: rebuildBatchSize) { batch in try Self.decode(batch, for: names) }
         defer { ahead.cancel() }
@@ -64,6 +76,8 @@ public struct ProjectionRunner {
             done += batch.count
             progress?(done, max(total, done))
         }
+        let replayed = ContinuousClock.now
+        var swapStarted = replayed
         try connection.transaction {
             // Catch-ups of these projections wait, then go on from the rebuild's checkpoint.
             for projector in chosen { try store.lockCheckpoint(Self.checkpoint(projector)) }
@@ -76,14 +90,18 @@ public struct ProjectionRunner {
                 guard let last = batch.last else { break }
                 try apply(batch, to: chosen, schema: "pg_temp")
                 fence = last.fence
+                done += batch.count
             }
+            swapStarted = ContinuousClock.now
             for table in tables {
                 try connection.execute("DELETE FROM projection.\(table)")
                 try connection.execute("INSERT INTO projection.\(table) SELECT * FROM pg_temp.\(table)")
             }
             for projector in chosen { try store.saveCheckpoint(Self.checkpoint(projector), fence) }
         }
+        let swapped = ContinuousClock.now
         for table in tables { try connection.execute("DROP TABLE pg_temp.\(table)") }
+        return RebuildReport(events: done, replaying: swapStarted - started, swapping: swapped - swapStarted)
     }
 
     /// Each projection's checkpoint and how many events it has yet to apply.

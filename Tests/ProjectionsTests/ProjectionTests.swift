@@ -84,7 +84,8 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(incremental["reporting.claims"]?.count, 6)
         XCTAssertGreaterThan(incremental["projection.timeline"]?.count ?? 0, 6, "older versions are kept")
 
-        try runner.rebuild()
+        let report = try runner.rebuild()
+        XCTAssertEqual(report.events, try store.connection.execute("SELECT count(*) FROM store.events").int(0, 0))
         let rebuilt = try snapshot()
         XCTAssertEqual(Set(rebuilt.keys), Set(incremental.keys))
         for (table, rows) in incremental {

@@ -42,8 +42,7 @@ struct ProjectionsCommand: ParsableCommand {
         func run() throws {
             let session = try Session(options)
             let terminal = isatty(STDERR_FILENO) == 1
-            let started = Date()
-            try session.run {
+            let report = try session.run {
                 try ProjectionRunner(store: session.store).rebuild(name) { done, total in
                     guard terminal, done % 5000 == 0 || done == total else { return }
                     let width = 30
@@ -53,7 +52,13 @@ struct ProjectionsCommand: ParsableCommand {
                 }
             }
             if terminal { FileHandleOutput.standardError.write("\n") }
-            Output.line("rebuilt \(name ?? ProjectionRunner.names.joined(separator: ", ")) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            Output.line("rebuilt \(name ?? ProjectionRunner.names.joined(separator: ", ")) from \(report.events) events in "
+                + "\(Self.seconds(report.replaying + report.swapping)) s (replay \(Self.seconds(report.replaying)) s, "
+                + "swap \(Self.seconds(report.swapping)) s)")
+        }
+
+        static func seconds(_ duration: Duration) -> String {
+            String(format: "%.1f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
         }
     }
 
