@@ -213,8 +213,7 @@ struct ProgressProjector: Projector {
         }
         // One statement for every group touched at this time. A version replaced at the time it
         // was made never existed for a reader: it is dropped, so that where batches happen to end
-        // does not change the tables; the others are closed. Every part sees the tables as they
-        // were before the statement, so the new versions are neither dropped nor closed.
+        // does not change the tables; the others are closed. The new versions follow it.
         try writer.add("""
             WITH touched AS (SELECT * FROM unnest($1::text[], $2::text[]) AS g(scope, unit)),
             dropped_timeline AS (
@@ -223,31 +222,29 @@ struct ProgressProjector: Projector {
                 UPDATE \(writer.table("timeline")) SET known_to = $3
                 WHERE ctid = ANY (\(currentRows("timeline", "t.known_from <> $3")))),
             dropped_contradictions AS (
-                DELETE FROM \(writer.table("contradictions")) WHERE ctid = ANY (\(currentRows("contradictions", "t.known_from = $3")))),
-            closed_contradictions AS (
-                UPDATE \(writer.table("contradictions")) SET known_to = $3
-                WHERE ctid = ANY (\(currentRows("contradictions", "t.known_from <> $3")))),
-            new_timeline AS (
-                INSERT INTO \(writer.table("timeline")) (scope, unit, date, estimate_lo, estimate_hi,
-                    estimate_lo_inclusive, estimate_hi_inclusive, disputed, claim_lo, claim_hi, claim_lo_inclusive,
-                    claim_hi_inclusive, claims, last_claim, known_from)
-                SELECT p.*, $3 FROM unnest($4::text[], $5::text[], $6::date[], $7::float8[], $8::float8[], $9::bool[],
-                    $10::bool[], $11::bool[], $12::float8[], $13::float8[], $14::bool[], $15::bool[], $16::int[],
-                    $17::uuid[]) AS p)
-            INSERT INTO \(writer.table("contradictions")) (scope, unit, kind, earlier, later, known_from)
-            SELECT x.*, $3 FROM unnest($18::text[], $19::text[], $20::text[], $21::uuid[], $22::uuid[]) AS x
-            """, [groups.map { $0.scope }, groups.map { $0.unit }, at,
-                  points.map { $0.group.scope }, points.map { $0.group.unit },
-                  points.map { $0.point.date }, points.map { $0.point.estimate.lo }, points.map { $0.point.estimate.hi },
-                  points.map { $0.point.estimate.loInclusive }, points.map { $0.point.estimate.hiInclusive },
-                  points.map { $0.point.disputed }, points.map { $0.point.claim.lo }, points.map { $0.point.claim.hi },
-                  points.map { $0.point.claim.loInclusive }, points.map { $0.point.claim.hiInclusive },
-                  points.map { $0.point.claimsSoFar }, points.map { $0.lastClaim },
-                  found.map { $0.group.scope }, found.map { $0.group.unit }, found.map { $0.contradiction.kind.rawValue },
-                  found.map { $0.contradiction.earlier }, found.map { $0.contradiction.later }])
+                DELETE FROM \(writer.table("contradictions")) WHERE ctid = ANY (\(currentRows("contradictions", "t.known_from = $3"))))
+            UPDATE \(writer.table("contradictions")) SET known_to = $3
+            WHERE ctid = ANY (\(currentRows("contradictions", "t.known_from <> $3")))
+            """, [groups.map { $0.scope }, groups.map { $0.unit }, at])
+        for (group, point, lastClaim) in points {
+            writer.insert(afterStatementsInto: "timeline", columns: Self.timelineColumns, [
+                group.scope, group.unit, point.date, point.estimate.lo, point.estimate.hi, point.estimate.loInclusive,
+                point.estimate.hiInclusive, point.disputed, point.claim.lo, point.claim.hi, point.claim.loInclusive,
+                point.claim.hiInclusive, point.claimsSoFar, lastClaim, at,
+            ])
+        }
+        for (group, contradiction) in found {
+            writer.insert(afterStatementsInto: "contradictions", columns: ["scope", "unit", "kind", "earlier", "later", "known_from"],
+                          [group.scope, group.unit, contradiction.kind.rawValue, contradiction.earlier, contradiction.later, at])
+        }
         dirty.removeAll()
         dirtyAt = nil
     }
+
+    static let timelineColumns = [
+        "scope", "unit", "date", "estimate_lo", "estimate_hi", "estimate_lo_inclusive", "estimate_hi_inclusive", "disputed",
+        "claim_lo", "claim_hi", "claim_lo_inclusive", "claim_hi_inclusive", "claims", "last_claim", "known_from",
+    ]
 
     /// The current rows of the touched groups in `table` that also meet `condition`, found
     /// group by group through the index. `OFFSET 0` keeps the planner from merging the lookup

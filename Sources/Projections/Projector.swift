@@ -34,6 +34,8 @@ final class ProjectionWriter {
     private var batch = PipelineBatch()
     /// Rows for `insert(into:)`, by table, in the order tables were first written.
     private var rows: [(table: String, columns: [String], rows: [[String?]])] = []
+    /// Rows for `insert(afterStatementsInto:)`, by table.
+    private var rowsAfter: [(table: String, columns: [String], rows: [[String?]])] = []
     /// Whole rows for `upsert(into:)`, by table, the last one per key.
     private var upserts: [(table: String, columns: [String], keyCount: Int, rows: KeyedRows)] = []
 
@@ -46,6 +48,16 @@ final class ProjectionWriter {
 
     /// Prepared on first use: a replay runs the same few statements many thousand times.
     func add(_ sql: String, _ parameters: [any PostgresParameter]) throws {
+        if !rowsAfter.isEmpty {
+            // They follow the statements before them and precede this one: a few ride in the
+            // pipeline, many go by COPY once everything before them is sent.
+            if rowsAfter.contains(where: { $0.rows.count >= Self.rowsWorthACopy }) {
+                try flush()
+            } else {
+                batch = batch + (try insertStatements(rowsAfter))
+                rowsAfter = []
+            }
+        }
         batch.add(try connection.prepared(sql), parameters)
     }
 
@@ -53,11 +65,21 @@ final class ProjectionWriter {
     /// before the batch's statements, many with one COPY: a statement may need a row inserted
     /// before it (a retraction, its claim), never one inserted after it.
     func insert(into table: String, columns: [String], _ values: [any PostgresParameter]) {
-        let texts = values.map { $0.postgresText }
+        Self.append(values.map { $0.postgresText }, to: &rows, table: table, columns: columns)
+    }
+
+    /// A new row that must follow the statements queued before it, as a new version follows
+    /// the statement that closes the old one.
+    func insert(afterStatementsInto table: String, columns: [String], _ values: [any PostgresParameter]) {
+        Self.append(values.map { $0.postgresText }, to: &rowsAfter, table: table, columns: columns)
+    }
+
+    private static func append(_ row: [String?], to rows: inout [(table: String, columns: [String], rows: [[String?]])],
+                               table: String, columns: [String]) {
         if let index = rows.firstIndex(where: { $0.table == table }) {
-            rows[index].rows.append(texts)
+            rows[index].rows.append(row)
         } else {
-            rows.append((table, columns, [texts]))
+            rows.append((table, columns, [row]))
         }
     }
 
@@ -100,28 +122,40 @@ final class ProjectionWriter {
         }
         upserts = []
         batch = merges + batch
-        let pending = rows
+        // COPY costs a round trip of its own; a few rows ride in the pipeline instead.
+        let (copied, few) = (rows.filter { $0.rows.count >= Self.rowsWorthACopy }, rows.filter { $0.rows.count < Self.rowsWorthACopy })
+        let (copiedAfter, fewAfter) = (rowsAfter.filter { $0.rows.count >= Self.rowsWorthACopy },
+                                       rowsAfter.filter { $0.rows.count < Self.rowsWorthACopy })
         rows = []
-        for (table, columns, values) in pending {
-            // COPY costs a round trip of its own; a few rows ride in the pipeline instead.
-            if values.count >= Self.rowsWorthACopy {
-                try connection.copyIn("COPY \(self.table(table)) (\(columns.joined(separator: ", "))) FROM STDIN") { writer in
-                    for row in values { try writer.writeRow(row) }
-                }
-            } else {
-                let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
-                let statement = try connection.prepared(
-                    "INSERT INTO \(self.table(table)) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))")
-                var inserts = PipelineBatch()
-                for row in values { inserts.add(statement, row) }
-                batch = inserts + batch
+        rowsAfter = []
+        try copy(copied)
+        batch = (try insertStatements(few)) + batch + (try insertStatements(fewAfter))
+        if batch.count > 0 {
+            let statements = batch
+            batch = PipelineBatch()
+            let results = try connection.pipeline { $0 = statements }
+            for result in results { _ = try result.get() }
+        }
+        try copy(copiedAfter)
+    }
+
+    private func copy(_ tables: [(table: String, columns: [String], rows: [[String?]])]) throws {
+        for (table, columns, values) in tables {
+            try connection.copyIn("COPY \(self.table(table)) (\(columns.joined(separator: ", "))) FROM STDIN") { writer in
+                for row in values { try writer.writeRow(row) }
             }
         }
-        guard batch.count > 0 else { return }
-        let statements = batch
-        batch = PipelineBatch()
-        let results = try connection.pipeline { $0 = statements }
-        for result in results { _ = try result.get() }
+    }
+
+    private func insertStatements(_ tables: [(table: String, columns: [String], rows: [[String?]])]) throws -> PipelineBatch {
+        var inserts = PipelineBatch()
+        for (table, columns, values) in tables {
+            let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
+            let statement = try connection.prepared(
+                "INSERT INTO \(self.table(table)) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))")
+            for row in values { inserts.add(statement, row) }
+        }
+        return inserts
     }
 
     static let rowsWorthACopy = 20
