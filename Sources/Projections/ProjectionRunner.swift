@@ -59,6 +59,13 @@ public struct ProjectionRunner {
         let connection = store.connection
         let total = Int(try connection.execute("SELECT count(*) FROM store.events").int64(0, 0) ?? 0)
         let tables = chosen.flatMap { $0.tables }
+        if !connection.isInTransaction {
+            // The fresh tables live in the session's own buffers, 8 MB by default; a replay of a
+            // million events then writes most pages out and reads them back. The server takes
+            // this memory only as the tables grow, and refuses the change (harmlessly) once the
+            // session has used a temporary table.
+            try? connection.execute("SET temp_buffers = '256MB'")
+        }
         for table in tables {
             try connection.execute("DROP TABLE IF EXISTS pg_temp.\(table)")
             try connection.execute("CREATE TEMP TABLE \(table) (LIKE projection.\(table) INCLUDING ALL)")
