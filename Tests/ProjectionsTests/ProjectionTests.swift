@@ -214,6 +214,38 @@ final class ProjectionTests: XCTestCase {
         }
     }
 
+    /// The swap drops the live tables' indexes and builds them again: afterwards each table
+    /// has the indexes and constraints the migrations gave it. A role that does not own the
+    /// tables (ustrack_writer) cannot drop them, and rebuilds keeping them.
+    func testRebuildLeavesTheLiveTablesIndexesAsTheMigrationsMadeThem() throws {
+        let runner = ProjectionRunner(store: store)
+        try recordHistory {}
+        try runner.catchUp()
+        func schema() throws -> [String] {
+            try store.connection.execute("""
+                SELECT indexdef FROM pg_indexes WHERE schemaname = 'projection'
+                UNION ALL
+                SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+                FROM pg_constraint WHERE connamespace = 'projection'::regnamespace
+                ORDER BY 1
+                """).column().map { $0 ?? "" }
+        }
+        let migrated = try schema()
+        XCTAssertTrue(migrated.contains { $0.contains("PRIMARY KEY (event_id)") }, "\(migrated)")
+        XCTAssertTrue(migrated.contains { $0.contains("WHERE (known_to IS NULL)") }, "\(migrated)")
+        let expected = try snapshot()
+
+        try runner.rebuild()
+        XCTAssertEqual(try schema(), migrated)
+        XCTAssertEqual(try snapshot(), expected)
+
+        try store.connection.execute("SET ROLE ustrack_writer")
+        try ProjectionRunner(store: store).rebuild()
+        try store.connection.execute("RESET ROLE")
+        XCTAssertEqual(try schema(), migrated)
+        XCTAssertEqual(try snapshot(), expected)
+    }
+
     /// A command's own catch-up and `projections follow` run at the same time: they take
     /// turns per batch, and no event is applied twice (a claim twice would break its key).
     func testConcurrentCatchUpsApplyEachEventOnce() throws {
