@@ -79,15 +79,21 @@ public struct CopyWriter {
     public mutating func writeRow(_ fields: [String?]) throws {
         for (index, field) in fields.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: "\t")) }
-            guard let field else { buffer.append(contentsOf: [92, 78]); continue }
-            for byte in field.utf8 {
-                switch byte {
-                case 92: buffer.append(contentsOf: [92, 92])           // backslash
-                case 9: buffer.append(contentsOf: [92, 116])           // \t
-                case 10: buffer.append(contentsOf: [92, 110])          // \n
-                case 13: buffer.append(contentsOf: [92, 114])          // \r
-                default: buffer.append(byte)
+            guard var field else { buffer.append(contentsOf: [92, 78]); continue }
+            // Bytes that need no escape, nearly all of them, are copied in runs.
+            field.withUTF8 { bytes in
+                var run = 0
+                for (offset, byte) in bytes.enumerated() where byte == 92 || byte == 9 || byte == 10 || byte == 13 {
+                    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<offset]))
+                    switch byte {
+                    case 92: buffer.append(contentsOf: [92, 92])           // backslash
+                    case 9: buffer.append(contentsOf: [92, 116])           // \t
+                    case 10: buffer.append(contentsOf: [92, 110])          // \n
+                    default: buffer.append(contentsOf: [92, 114])          // \r
+                    }
+                    run = offset + 1
                 }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
             }
         }
         buffer.append(10)
