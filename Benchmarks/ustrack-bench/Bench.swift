@@ -176,8 +176,8 @@ final class Bench {
         let read = memory.last?.read ?? 0
         let start = memory.first?.rssKB ?? 0, end = memory.last?.rssKB ?? 0
         let halfway = memory.first { $0.read >= read / 2 }?.rssKB ?? 0
-        notes.append("read all: RSS \(megabytes(start)) after the first batch, +\(megabytes(halfway - start)) by "
-            + "\(grouped(Double(read / 2))) events, +\(megabytes(end - halfway)) more by \(grouped(Double(read))); "
+        notes.append("read all: RSS \(megabytes(start)) after the first batch, \(megabytes(halfway - start, signed: true)) by "
+            + "\(grouped(Double(read / 2))) events, \(megabytes(end - halfway, signed: true)) more by \(grouped(Double(read))); "
             + "peak RSS of the whole run \(megabytes(memoryKB("VmHWM"))).")
     }
 

@@ -175,6 +175,7 @@ func grouped(_ value: Double) -> String {
     return result
 }
 
-func megabytes(_ kilobytes: Int) -> String {
-    String(format: "%.1f MB", Double(kilobytes) / 1024)
+/// `signed` shows a change: "+2.4 MB", "-1.7 MB".
+func megabytes(_ kilobytes: Int, signed: Bool = false) -> String {
+    String(format: signed ? "%+.1f MB" : "%.1f MB", Double(kilobytes) / 1024)
 }
