@@ -113,13 +113,18 @@ final class ProjectionTests: XCTestCase {
         let incremental = try snapshot()
         XCTAssertEqual(incremental["reporting.claims"]?.count, 6 + 44)
 
-        for size in [1, 7, 5000] {
+        try assertRebuilds(in: [1, 7, 5000], give: incremental)
+    }
+
+    /// Rebuilds in batches of each size, comparing every table and view with `expected`.
+    private func assertRebuilds(in sizes: [Int], give expected: [String: [String]], line: UInt = #line) throws {
+        for size in sizes {
             var rebuilding = ProjectionRunner(store: store)
             rebuilding.rebuildBatchSize = size
             try rebuilding.rebuild()
             let rebuilt = try snapshot()
-            for (table, rows) in incremental {
-                XCTAssertEqual(rebuilt[table], rows, "\(table), batches of \(size)")
+            for (table, rows) in expected {
+                XCTAssertEqual(rebuilt[table], rows, "\(table), batches of \(size)", line: line)
             }
         }
     }
@@ -203,15 +208,7 @@ final class ProjectionTests: XCTestCase {
             """)
         XCTAssertEqual((0..<8).map { rows.string(0, $0) }, ["P again", "2023-04-01", "t", "2023-05-03", "2023-06-01", "t", "2", "t"])
 
-        for size in [2, 3, 5, 8, 13, 40, events] {
-            var rebuilding = ProjectionRunner(store: store)
-            rebuilding.rebuildBatchSize = size
-            try rebuilding.rebuild()
-            let rebuilt = try snapshot()
-            for (table, rows) in expected {
-                XCTAssertEqual(rebuilt[table], rows, "\(table), batches of \(size)")
-            }
-        }
+        try assertRebuilds(in: [2, 3, 5, 8, 13, 40, events], give: expected)
     }
 
     /// The swap drops the live tables' indexes and builds them again: afterwards each table
