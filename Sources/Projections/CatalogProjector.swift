@@ -124,9 +124,10 @@ struct CatalogProjector: Projector {
         guard let effect else { return }
         let value: (String) -> String? = { $0 == "retracted_at" ? at.postgresText : nil }
         guard let id = retraction.target, seen.contains(id) else {
-            // Retracts a row of an earlier batch. Whatever the batch did to that row before or
-            // after this, running this first gives the same: a later definition overwrites it,
-            // and a change of the same columns names another event, so this no longer matches.
+            // Retracts a row of an earlier batch. It may run before or after what the batch does
+            // to that row (upserts go first, changes last) with the same result: a definition
+            // overwrites what this sets, and a change of the same columns names another event,
+            // so this no longer matches it.
             let assignments = effect.sets.enumerated().map { "\($1) = $\($0 + 2)" }.joined(separator: ", ")
             try writer.add("UPDATE \(writer.table(effect.table)) SET \(assignments) WHERE \(effect.column) = $1",
                            [target] + effect.sets.map { value($0) as any PostgresParameter })
