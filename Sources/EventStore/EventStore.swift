@@ -24,25 +24,18 @@ public final class EventStore {
         to stream: String, expected: ExpectedVersion = .any, events: [NewEvent], commandId: UUID? = nil
     ) throws -> AppendResult {
         guard !events.isEmpty else { throw EventStoreError.invalidAppend("an append needs at least one event") }
-        // `listened` tells whether a wake-up is worth sending; see Connection.isListened. One
-        // event, the common case, goes as plain values that the statement puts into arrays:
-        // array literals cost building here and parsing on the server, the JSON escaped twice.
-        let statement = try connection.prepared(events.count == 1 ? """
-            SELECT event_id, version, position, duplicate, \(Connection.isListened(channel: "$9")) AS listened
-            FROM store.append($1, $2, ARRAY[$3::uuid], ARRAY[$4::text], ARRAY[$5::jsonb], ARRAY[$6::jsonb],
-                              ARRAY[$7::integer], $8::uuid)
-            """ : """
-            SELECT event_id, version, position, duplicate, \(Connection.isListened(channel: "$9")) AS listened
-            FROM store.append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::integer[], $8::uuid)
-            """)
-        let parameters: [any PostgresParameter] = events.count == 1 ? [
-            stream, expected.sqlValue, events[0].id, events[0].type, events[0].data, events[0].metadata,
-            events[0].schemaVersion, commandId, Self.channel,
-        ] : [
-            stream, expected.sqlValue,
-            events.map { $0.id }, events.map { $0.type }, events.map { $0.data }, events.map { $0.metadata },
-            events.map { $0.schemaVersion }, commandId, Self.channel,
-        ]
+        let statement = try connection.prepared(Self.appendStatement(events.count))
+        var parameters: [any PostgresParameter] = [stream, expected.sqlValue]
+        if events.count <= Self.eventsAsValues {
+            parameters.reserveCapacity(4 + 5 * events.count)
+            for event in events {
+                parameters += [event.id, event.type, event.data, event.metadata, event.schemaVersion] as [any PostgresParameter]
+            }
+        } else {
+            parameters += [events.map { $0.id }, events.map { $0.type }, events.map { $0.data }, events.map { $0.metadata },
+                           events.map { $0.schemaVersion }] as [any PostgresParameter]
+        }
+        parameters += [commandId, Self.channel] as [any PostgresParameter]
         do {
             let inTransaction = connection.isInTransaction
             let result = try connection.execute(statement, parameters)
@@ -56,6 +49,30 @@ public final class EventStore {
         } catch let error as PostgresError {
             throw Self.translate(error, stream: stream, expected: expected)
         }
+    }
+
+    /// Up to this many events travel as plain values, five per event, that the statement puts
+    /// into the function's arrays: array literals cost building here and parsing on the server,
+    /// the JSON escaped inside them. More travel as five array literals, so that a large batch
+    /// needs neither thousands of parameters nor a statement prepared for its size.
+    public static let eventsAsValues = 100
+
+    /// The statement for an append of `count` events. `listened` tells whether a wake-up is
+    /// worth sending; see Connection.isListened.
+    static func appendStatement(_ count: Int) -> String {
+        let arrays: [String]
+        if count <= eventsAsValues {
+            arrays = ["uuid", "text", "jsonb", "jsonb", "integer"].enumerated().map { field, type in
+                "ARRAY[" + (0..<count).map { "$\(3 + 5 * $0 + field)::\(type)" }.joined(separator: ", ") + "]"
+            }
+        } else {
+            arrays = ["uuid", "text", "jsonb", "jsonb", "integer"].enumerated().map { "$\(3 + $0)::\($1)[]" }
+        }
+        let next = count <= eventsAsValues ? 3 + 5 * count : 8
+        return """
+            SELECT event_id, version, position, duplicate, \(Connection.isListened(channel: "$\(next + 1)")) AS listened
+            FROM store.append($1, $2, \(arrays.joined(separator: ", ")), $\(next)::uuid)
+            """
     }
 
     /// Appends many events to many streams through COPY: each stream continues from its

@@ -55,6 +55,28 @@ final class AppendTests: XCTestCase {
         XCTAssertEqual(try store.version(of: "programme-missing"), 0)
     }
 
+    /// Up to 100 events travel as plain values, more as array literals: both keep every field,
+    /// JSON with quotes, backslashes and Cyrillic included, in order.
+    func testBatchesOnEitherSideOfTheValuesLimitKeepEveryField() throws {
+        for size in [1, 2, EventStore.eventsAsValues, EventStore.eventsAsValues + 1, 250] {
+            let events = (0..<size).map { i in
+                NewEvent(type: "T\(i % 7)", schemaVersion: 1 + i % 3, data: #"{"s": "q\"uo\\te кир \#(i)"}"#,
+                         metadata: EventMetadata(actor: "actor \(i)"))
+            }
+            let appended = try store.append(to: "batch-\(size)", expected: .noStream, events: events)
+            XCTAssertEqual(appended.events.map(\.id), events.map(\.id), "size \(size)")
+            XCTAssertEqual(appended.events.map(\.version), (1...Int64(size)).map { $0 })
+            let read = try store.readStream("batch-\(size)")
+            XCTAssertEqual(read.map(\.id), events.map(\.id))
+            XCTAssertEqual(read.map(\.type), events.map(\.type))
+            XCTAssertEqual(read.map(\.schemaVersion), events.map(\.schemaVersion))
+            XCTAssertEqual(try read.map { try $0.decodeMetadata().actor }, (0..<size).map { "actor \($0)" })
+            let texts = try store.connection.execute(
+                "SELECT data ->> 's' FROM store.events WHERE stream = $1 ORDER BY version", "batch-\(size)").column()
+            XCTAssertEqual(texts, (0..<size).map { #"q"uo\te кир \#($0)"# })
+        }
+    }
+
     func testExpectedVersionCases() throws {
         try store.append(to: "s-1", expected: .noStream, events: [event()])
         XCTAssertThrowsError(try store.append(to: "s-1", expected: .noStream, events: [event()])) {
