@@ -412,7 +412,7 @@ extension Bench {
         try connection.copyIn("COPY store.events (\(Workload.columns)) FROM STDIN") { writer in
             for index in 0..<count {
                 try writer.writeRow([
-                    bulkStream(index), String(index % bulkStreamLength + 1), UUID().postgresText,
+                    bulkStream(index), String(index % bulkStreamLength + 1), UUID.random().postgresText,
                     Workload.type, Workload.payload, "{}",
                 ])
             }

@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import Migrations
 import Postgres
@@ -48,7 +49,7 @@ enum Workload {
 
     /// Parameters of one raw row, in the order of `columns`.
     static func row(stream: String, version: Int64) -> [any PostgresParameter] {
-        [stream, version, UUID(), type, payload, "{}"]
+        [stream, version, UUID.random(), type, payload, "{}"]
     }
 }
 

@@ -93,7 +93,7 @@ public final class EventStore {
         expectedVersions: [String: Int64] = [:],
         _ produce: (_ emit: (String, NewEvent) throws -> Void) throws -> Void
     ) throws -> Int {
-        let batch = UUID().postgresText
+        let batch = UUID.random().postgresText
         return try connection.transaction {
             var ordinal = 0
             try connection.copyIn("""

@@ -62,7 +62,7 @@ public struct NewEvent: Sendable, Hashable {
     /// Only `appendBulk` honours it, to restore an export as it was recorded; nil means now.
     public var recordedAt: Date?
 
-    public init(id: UUID = UUID(), type: String, schemaVersion: Int = 1, data: String,
+    public init(id: UUID = .random(), type: String, schemaVersion: Int = 1, data: String,
                 metadata: EventMetadata = EventMetadata(), recordedAt: Date? = nil) {
         // Encoding a struct of optional strings and UUIDs cannot fail; most metadata is empty.
         let json = metadata == EventMetadata() ? "{}"

@@ -19,7 +19,7 @@ extension RecordingCommand {
         let session = try Session(options)
         let store = session.store
         // One id for every try, so a retry after a lost answer finds the first try's events.
-        let commandId = UUID()
+        let commandId = UUID.random()
         let result = try session.run {
             try ConflictRetry.run {
                 let decision = try Recorder(store: store).decide(command)
