@@ -109,34 +109,37 @@ final class Bench {
             + "BEGIN + 100 prepared INSERTs + COMMIT \(grouped(transaction)); the table uses the faster, \(faster).")
     }
 
+    /// Each round loads a fresh database both ways: one load is a long single measurement, and
+    /// this machine's speed drifts over a minute as much as the two ways differ.
     private func bulkLoadAndRead() throws {
         let count = options.bulkEvents
-        var baseline: Double?
         if options.stages.contains(.bulk) {
-            baseline = try withDatabase { database in
-                let connection = try database.connect()
-                return try measured("raw COPY FROM STDIN, \(grouped(Double(count))) events") {
-                    try Self.rawCopy(connection, events: count)
-                }
-            }
-        }
-        // Kept for reading: the events ustrack loaded, or raw COPY's when only 'read' runs.
-        databaseCount += 1
-        let loaded = try BenchDatabase.create(admin: admin, number: databaseCount)
-        defer { try? loaded.drop(admin: admin) }
-        let connection = try loaded.connect()
-        if let baseline {
-            let ustrack = try measured("EventStore.appendBulk, \(grouped(Double(count))) events") {
-                try EventStore(connection: connection).appendBulk(Self.bulkEvents(count))
-            }
-            rows.append(Row(name: "bulk load, \(grouped(Double(count))) events", ustrack: ustrack,
-                            baseline: baseline, target: 0.6))
+            let rates = try medians([
+                { try self.withDatabase { database in
+                    let connection = try database.connect()
+                    return try self.measured("raw COPY FROM STDIN, \(grouped(Double(count))) events") {
+                        try Self.rawCopy(connection, events: count)
+                    }
+                } },
+                { try self.withDatabase { database in
+                    let store = EventStore(connection: try database.connect())
+                    return try self.measured("EventStore.appendBulk, \(grouped(Double(count))) events") {
+                        try store.appendBulk(Self.bulkEvents(count))
+                    }
+                } },
+            ])
+            rows.append(Row(name: "bulk load, \(grouped(Double(count))) events", ustrack: rates[1],
+                            baseline: rates[0], target: 0.6))
             notes.append("bulk load: streams of \(Self.bulkStreamLength) events; baseline is "
-                + "COPY store.events (\(Workload.columns)) FROM STDIN.")
-        } else {
-            try Self.rawCopy(connection, events: count)
+                + "COPY store.events (\(Workload.columns)) FROM STDIN; medians of \(options.rounds) loads each.")
         }
-        if options.stages.contains(.read) { try readAll(connection, count: count) }
+        if options.stages.contains(.read) {
+            try withDatabase { database in
+                let connection = try database.connect()
+                try Self.rawCopy(connection, events: count)
+                try readAll(connection, count: count)
+            }
+        }
     }
 
     private func readAll(_ connection: Connection, count: Int) throws {
