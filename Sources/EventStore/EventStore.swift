@@ -57,9 +57,16 @@ public final class EventStore {
     /// needs neither thousands of parameters nor a statement prepared for its size.
     public static let eventsAsValues = 100
 
-    /// The statement for an append of `count` events. `listened` tells whether a wake-up is
-    /// worth sending; see Connection.isListened.
+    /// The statement for an append of `count` events, built once per count.
     static func appendStatement(_ count: Int) -> String {
+        count <= eventsAsValues ? statementsByCount[count] : statementWithArrays
+    }
+
+    private static let statementsByCount = (0...eventsAsValues).map(makeAppendStatement)
+    private static let statementWithArrays = makeAppendStatement(eventsAsValues + 1)
+
+    /// `listened` tells whether a wake-up is worth sending; see Connection.isListened.
+    private static func makeAppendStatement(_ count: Int) -> String {
         let arrays: [String]
         if count <= eventsAsValues {
             arrays = ["uuid", "text", "jsonb", "jsonb", "integer"].enumerated().map { field, type in
