@@ -35,6 +35,15 @@ struct CatalogProjector: Projector {
         let table: String
         let key: [String]
         var values: [(column: String, value: String?)]
+
+        /// A later value of a column replaces the earlier one in place.
+        mutating func set(_ column: String, _ value: String?) {
+            if let existing = values.firstIndex(where: { $0.column == column }) {
+                values[existing].value = value
+            } else {
+                values.append((column, value))
+            }
+        }
     }
 
     let writer: ProjectionWriter
@@ -93,17 +102,11 @@ struct CatalogProjector: Projector {
             for (column, value) in values { row[names.firstIndex(of: column)!] = value }
         }
         if defined { return }
-        if let at = changes.firstIndex(where: { $0.table == table && $0.key == key }) {
-            for (column, value) in values {
-                if let existing = changes[at].values.firstIndex(where: { $0.column == column }) {
-                    changes[at].values[existing].value = value
-                } else {
-                    changes[at].values.append((column, value))
-                }
-            }
-        } else {
-            changes.append(Change(table: table, key: key, values: values.map { (column: $0.0, value: $0.1) }))
-        }
+        let at = changes.firstIndex { $0.table == table && $0.key == key } ?? {
+            changes.append(Change(table: table, key: key, values: []))
+            return changes.count - 1
+        }()
+        for (column, value) in values { changes[at].set(column, value) }
     }
 
     private mutating func retract(_ retraction: EventRetracted, at: Date) throws {
@@ -141,13 +144,7 @@ struct CatalogProjector: Projector {
         }
         for at in changes.indices where changes[at].table == effect.table
             && changes[at].values.contains(where: { $0.column == effect.column && $0.value == targetText }) {
-            for column in effect.sets {
-                if let existing = changes[at].values.firstIndex(where: { $0.column == column }) {
-                    changes[at].values[existing].value = value(column)
-                } else {
-                    changes[at].values.append((column, value(column)))
-                }
-            }
+            for column in effect.sets { changes[at].set(column, value(column)) }
         }
     }
 

@@ -28,14 +28,17 @@ extension Projector {
 /// Where a projector's statements go: the live tables, or temporary copies during a rebuild.
 /// Statements are collected and sent together in one pipeline round trip.
 final class ProjectionWriter {
+    /// New rows of one table, with its columns in their order.
+    typealias TableRows = (table: String, columns: [String], rows: [[String?]])
+
     let connection: Connection
     /// `projection` or `pg_temp` (a rebuild's fresh tables).
     let schema: String
     private var batch = PipelineBatch()
     /// Rows for `insert(into:)`, by table, in the order tables were first written.
-    private var rows: [(table: String, columns: [String], rows: [[String?]])] = []
+    private var rows: [TableRows] = []
     /// Rows for `insert(afterStatementsInto:)`, by table.
-    private var rowsAfter: [(table: String, columns: [String], rows: [[String?]])] = []
+    private var rowsAfter: [TableRows] = []
     /// Whole rows for `upsert(into:)`, by table, the last one per key.
     private var upserts: [(table: String, columns: [String], keyCount: Int, rows: KeyedRows)] = []
 
@@ -74,7 +77,7 @@ final class ProjectionWriter {
         Self.append(values.map { $0.postgresText }, to: &rowsAfter, table: table, columns: columns)
     }
 
-    private static func append(_ row: [String?], to rows: inout [(table: String, columns: [String], rows: [[String?]])],
+    private static func append(_ row: [String?], to rows: inout [TableRows],
                                table: String, columns: [String]) {
         if let index = rows.firstIndex(where: { $0.table == table }) {
             rows[index].rows.append(row)
@@ -139,7 +142,7 @@ final class ProjectionWriter {
         try copy(copiedAfter)
     }
 
-    private func copy(_ tables: [(table: String, columns: [String], rows: [[String?]])]) throws {
+    private func copy(_ tables: [TableRows]) throws {
         for (table, columns, values) in tables {
             try connection.copyIn("COPY \(self.table(table)) (\(columns.joined(separator: ", "))) FROM STDIN") { writer in
                 for row in values { try writer.writeRow(row) }
@@ -147,7 +150,7 @@ final class ProjectionWriter {
         }
     }
 
-    private func insertStatements(_ tables: [(table: String, columns: [String], rows: [[String?]])]) throws -> PipelineBatch {
+    private func insertStatements(_ tables: [TableRows]) throws -> PipelineBatch {
         var inserts = PipelineBatch()
         for (table, columns, values) in tables {
             let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
