@@ -61,7 +61,7 @@ extension Connection {
 /// Buffers COPY data and hands it to libpq in large chunks; one row per `writeRow`.
 public struct CopyWriter {
     let connection: Connection
-    private var buffer: [UInt8] = []
+    var buffer: [UInt8] = []
     private static let chunkSize = 256 * 1024
 
     init(connection: Connection) {
@@ -97,6 +97,10 @@ public struct CopyWriter {
             }
         }
         buffer.append(10)
+        try flushIfFull()
+    }
+
+    mutating func flushIfFull() throws {
         if buffer.count >= Self.chunkSize { try flush() }
     }
 

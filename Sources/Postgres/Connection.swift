@@ -12,6 +12,8 @@ public final class Connection {
     var listenerLocks: [String: Bool] = [:]
     /// The statements `prepared(_:)` has prepared on this connection, by their SQL.
     private var preparedStatements: [String: PreparedStatement] = [:]
+    /// Column types by table, for binary COPY (`columnTypes(of:_:)`).
+    var columnTypesByTable: [String: [String: PostgresType]] = [:]
 
     private init(handle: OpaquePointer) { self.handle = handle }
 

@@ -1,9 +1,16 @@
 import Foundation
 
-/// A value sent as a statement parameter, in PostgreSQL's text format.
-/// Values always travel as parameters, never pasted into SQL.
+/// A value sent as a statement parameter, in PostgreSQL's text format, or written into a
+/// binary COPY. Values always travel as parameters or COPY data, never pasted into SQL.
 public protocol PostgresParameter {
     var postgresText: String? { get }
+    /// Appends the value as one field of a binary COPY row for a column of `type` (see
+    /// `BinaryField`); false, appending nothing, when it has no binary form for that type.
+    func appendBinaryField(as type: PostgresType, to buffer: inout [UInt8]) -> Bool
+}
+
+extension PostgresParameter {
+    public func appendBinaryField(as type: PostgresType, to buffer: inout [UInt8]) -> Bool { false }
 }
 
 extension String: PostgresParameter { public var postgresText: String? { self } }

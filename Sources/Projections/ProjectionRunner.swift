@@ -64,7 +64,7 @@ public struct ProjectionRunner {
             // million events then writes most pages out and reads them back. The server takes
             // this memory only as the tables grow, and refuses the change (harmlessly) once the
             // session has used a temporary table.
-            try? connection.execute("SET temp_buffers = '256MB'")
+            _ = try? connection.execute("SET temp_buffers = '256MB'")
         }
         for table in tables {
             try connection.execute("DROP TABLE IF EXISTS pg_temp.\(table)")

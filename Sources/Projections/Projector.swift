@@ -29,7 +29,7 @@ extension Projector {
 /// Statements are collected and sent together in one pipeline round trip.
 final class ProjectionWriter {
     /// New rows of one table, with its columns in their order.
-    typealias TableRows = (table: String, columns: [String], rows: [[String?]])
+    typealias TableRows = (table: String, columns: [String], rows: [[any PostgresParameter]])
 
     let connection: Connection
     /// `projection` or `pg_temp` (a rebuild's fresh tables).
@@ -68,16 +68,16 @@ final class ProjectionWriter {
     /// before the batch's statements, many with one COPY: a statement may need a row inserted
     /// before it (a retraction, its claim), never one inserted after it.
     func insert(into table: String, columns: [String], _ values: [any PostgresParameter]) {
-        Self.append(values.map { $0.postgresText }, to: &rows, table: table, columns: columns)
+        Self.append(values, to: &rows, table: table, columns: columns)
     }
 
     /// A new row that must follow the statements queued before it, as a new version follows
     /// the statement that closes the old one.
     func insert(afterStatementsInto table: String, columns: [String], _ values: [any PostgresParameter]) {
-        Self.append(values.map { $0.postgresText }, to: &rowsAfter, table: table, columns: columns)
+        Self.append(values, to: &rowsAfter, table: table, columns: columns)
     }
 
-    private static func append(_ row: [String?], to rows: inout [TableRows],
+    private static func append(_ row: [any PostgresParameter], to rows: inout [TableRows],
                                table: String, columns: [String]) {
         if let index = rows.firstIndex(where: { $0.table == table }) {
             rows[index].rows.append(row)
@@ -142,9 +142,11 @@ final class ProjectionWriter {
         try copy(copiedAfter)
     }
 
+    /// In binary: the server parses no text, and nothing here formats any (a rebuild's dates,
+    /// timestamps, numbers and uuids, two rows an event).
     private func copy(_ tables: [TableRows]) throws {
         for (table, columns, values) in tables {
-            try connection.copyIn("COPY \(self.table(table)) (\(columns.joined(separator: ", "))) FROM STDIN") { writer in
+            try connection.copyInBinary(into: self.table(table), columns: columns) { writer in
                 for row in values { try writer.writeRow(row) }
             }
         }
@@ -234,4 +236,10 @@ public enum ProjectionError: Error, CustomStringConvertible {
 
 extension CalendarDate: PostgresParameter {
     public var postgresText: String? { description }
+
+    public func appendBinaryField(as type: PostgresType, to buffer: inout [UInt8]) -> Bool {
+        guard type == .date else { return false }
+        BinaryField.appendDate(year: year, month: month, day: day, to: &buffer)
+        return true
+    }
 }

@@ -93,6 +93,62 @@ final class ConnectionTests: XCTestCase {
         XCTAssertEqual(try connection.execute("SELECT 1").int(0, 0), 1, "the connection is usable again")
     }
 
+    /// Each value goes in once by binary COPY and once as a text parameter: the server must
+    /// store the same thing both ways, edges included (before 2000, fractions of microseconds,
+    /// extremes, Cyrillic, empty text, NULL).
+    func testBinaryCopyStoresWhatTextParametersStore() throws {
+        let columns = ["b", "i2", "i4", "i8", "f4", "f8", "t", "v", "j", "jb", "u", "ts", "tz", "by"]
+        try connection.execute("""
+            CREATE TABLE t (n int, b boolean, i2 smallint, i4 integer, i8 bigint, f4 real, f8 double precision, t text,
+                            v varchar(40), j json, jb jsonb, u uuid, ts timestamp, tz timestamptz, by bytea)
+            """)
+        let rows: [[any PostgresParameter]] = [
+            [true, 32767, Int32.min, Int64.max, 1.5, -0.1, "кириллица \t \"q\"", "", #"{"a": [1, "б"]}"#,
+             #"{"z": 1, "a": "\u0436"}"#, UUID(), Date(timeIntervalSince1970: 946_684_799.999_999_6),
+             Date(timeIntervalSince1970: 1_700_000_000.123_456), Data([0, 1, 254, 255])],
+            [false, -32768, 0, -1, -3.25e-10, 1e300, "tab\there", "x", "[]", "null", UUID(),
+             Date(timeIntervalSince1970: -2_208_988_800), Date(timeIntervalSince1970: 0), Data()],
+            [Optional<Bool>.none, Optional<Int>.none, Optional<Int32>.none, Optional<Int64>.none, Optional<Double>.none,
+             Optional<Double>.none, Optional<String>.none, Optional<String>.none, Optional<String>.none,
+             Optional<String>.none, Optional<UUID>.none, Optional<Date>.none, Optional<Date>.none, Optional<Data>.none],
+        ]
+        let stored = try connection.copyInBinary(into: "t", columns: ["n"] + columns) { writer in
+            for (index, row) in rows.enumerated() { try writer.writeRow([index] + row) }
+        }
+        XCTAssertEqual(stored, rows.count)
+        let placeholders = (1...columns.count + 1).map { "$\($0)" }.joined(separator: ", ")
+        for (index, row) in rows.enumerated() {
+            try connection.execute("INSERT INTO t (n, \(columns.joined(separator: ", "))) VALUES (\(placeholders))",
+                                   [index + 100] + row)
+        }
+        let values = "SELECT ROW(\(columns.joined(separator: ", ")))::text FROM t"
+        let copied = try connection.execute("\(values) WHERE n < 100 ORDER BY n").column()
+        XCTAssertEqual(copied.count, 3)
+        XCTAssertEqual(copied, try connection.execute("\(values) WHERE n >= 100 ORDER BY n").column())
+        XCTAssertEqual(try connection.execute("SELECT jb ->> 'a' FROM t WHERE n = 0").string(0, 0), "ж")
+    }
+
+    func testBinaryCopyRefusesAValueItCannotWriteAndStoresNothing() throws {
+        try connection.execute("CREATE TABLE t (n smallint, u uuid)")
+        let cases: [([any PostgresParameter], String)] = [
+            ([70_000, UUID()], "cannot write a Int value (70000) into column n of t, of type smallint"),
+            ([1, "not-a-uuid"], "cannot write a String value (not-a-uuid) into column u of t, of type uuid"),
+            ([1], "a row for t has 1 values for 2 columns"),
+        ]
+        for (row, message) in cases {
+            XCTAssertThrowsError(try connection.copyInBinary(into: "t", columns: ["n", "u"]) { writer in
+                try writer.writeRow([1, UUID()])
+                try writer.writeRow(row)
+            }) { error in
+                XCTAssertTrue("\(error)".contains(message), "\(error)")
+            }
+            XCTAssertEqual(try connection.execute("SELECT count(*) FROM t").int(0, 0), 0)
+        }
+        XCTAssertThrowsError(try connection.copyInBinary(into: "t", columns: ["n", "nonesuch"]) { _ in }) { error in
+            XCTAssertTrue("\(error)".contains("t has no column nonesuch"), "\(error)")
+        }
+    }
+
     func testPipelineSendsManyStatementsAndReportsEachResult() throws {
         try connection.execute("CREATE TABLE t (n int PRIMARY KEY)")
         let results = try connection.pipeline { batch in

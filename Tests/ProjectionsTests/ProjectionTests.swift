@@ -76,6 +76,18 @@ final class ProjectionTests: XCTestCase {
         return tables
     }
 
+    /// Claims and timeline rows go by binary COPY; their dates must be the ones the text form gives.
+    func testCalendarDatesGoByBinaryCopyAsTheirText() throws {
+        let connection = store.connection
+        try connection.execute("CREATE TEMP TABLE d (n int, day date)")
+        let days = ["0001-01-01", "1899-12-31", "1999-12-31", "2000-01-01", "2000-02-29", "2000-03-01", "2023-02-28",
+                    "2024-02-29", "9999-12-31"].map(date)
+        try connection.copyInBinary(into: "pg_temp.d", columns: ["n", "day"]) { writer in
+            for (n, day) in days.enumerated() { try writer.writeRow([n, day]) }
+        }
+        XCTAssertEqual(try connection.execute("SELECT day::text FROM d ORDER BY n").column(), days.map { $0.description })
+    }
+
     func testRebuildGivesExactlyTheTablesThatCatchUpGave() throws {
         let runner = ProjectionRunner(store: store)
         try recordHistory { try runner.catchUp() }
