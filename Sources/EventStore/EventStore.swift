@@ -100,20 +100,19 @@ public final class EventStore {
         expectedVersions: [String: Int64] = [:],
         _ produce: (_ emit: (String, NewEvent) throws -> Void) throws -> Void
     ) throws -> Int {
-        let batch = UUID.random().postgresText
+        let batch = UUID.random()
         return try connection.transaction {
             var ordinal = 0
-            try connection.copyIn("""
-                COPY store.staged_events
-                    (batch, ord, stream, event_id, type, schema_version, data, metadata, expected_version, recorded_at)
-                FROM STDIN
-                """) { writer in
+            // In binary: the server parses no uuids, numbers or timestamps, only the JSON.
+            try connection.copyInBinary(into: "store.staged_events", columns: [
+                "batch", "ord", "stream", "event_id", "type", "schema_version", "data", "metadata", "expected_version",
+                "recorded_at",
+            ]) { writer in
                 try produce { stream, event in
                     ordinal += 1
                     try writer.writeRow([
-                        batch, String(ordinal), stream, event.id.postgresText, event.type,
-                        String(event.schemaVersion), event.data, event.metadata,
-                        expectedVersions[stream].map(String.init), event.recordedAt?.postgresText,
+                        batch, ordinal, stream, event.id, event.type, event.schemaVersion, event.data, event.metadata,
+                        expectedVersions[stream], event.recordedAt,
                     ])
                 }
             }

@@ -166,6 +166,33 @@ final class AppendTests: XCTestCase {
         XCTAssertEqual(try store.version(of: "s-d"), 0)
         XCTAssertEqual(try count(), 3001)
     }
+
+    /// Every field of a bulk row arrives: expected versions are checked (a stale one stores
+    /// nothing), a kept recording time stays, metadata and Cyrillic data are stored as given.
+    func testBulkAppendChecksExpectedVersionsAndKeepsRecordingTimes() throws {
+        try store.append(to: "s-a", events: [event(), event()])
+        let then = Date(timeIntervalSince1970: 1_600_000_000.654_321)
+        let restored = NewEvent(id: UUID(), type: "Kept", schemaVersion: 2, data: #"{"т": "ж\\"}"#,
+                                metadataJSON: #"{"actor": "x"}"#, recordedAt: then)
+        XCTAssertThrowsError(try store.appendBulk([(stream: "s-a", event: event())], expectedVersions: ["s-a": 1])) { error in
+            guard case EventStoreError.wrongExpectedVersion(let stream, _, let actual) = error else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(stream, "s-a")
+            XCTAssertEqual(actual, 2)
+        }
+        XCTAssertEqual(try count(), 2)
+        XCTAssertEqual(try store.appendBulk([(stream: "s-a", event: restored), (stream: "s-b", event: event())],
+                                            expectedVersions: ["s-a": 2, "s-b": 0]), 2)
+        let stored = try store.readStream("s-a", from: 3)[0]
+        XCTAssertEqual(stored.id, restored.id)
+        XCTAssertEqual(stored.version, 3)
+        XCTAssertEqual(stored.schemaVersion, 2)
+        XCTAssertEqual(stored.recordedAt, then)
+        XCTAssertEqual(try store.connection.execute(
+            "SELECT data ->> 'т', metadata ->> 'actor' FROM store.events WHERE event_id = $1", restored.id).string(0, 0), "ж\\")
+        XCTAssertGreaterThan(try store.readStream("s-b")[0].recordedAt, then)
+    }
 }
 
 final class ImmutabilityAndRolesTests: XCTestCase {
