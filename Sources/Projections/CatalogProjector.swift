@@ -34,10 +34,10 @@ struct CatalogProjector: Projector {
     private struct Change {
         let table: String
         let key: [String]
-        var values: [(column: String, value: String?)]
+        var values: [(column: String, value: any PostgresParameter)]
 
         /// A later value of a column replaces the earlier one in place.
-        mutating func set(_ column: String, _ value: String?) {
+        mutating func set(_ column: String, _ value: any PostgresParameter) {
             if let existing = values.firstIndex(where: { $0.column == column }) {
                 values[existing].value = value
             } else {
@@ -66,14 +66,13 @@ struct CatalogProjector: Projector {
             define("programmes", [e.id, e.portfolio, e.title, e.titleRu, e.lead, e.plannedMeasures, Self.null, Self.null, Self.null,
                                   event.id, at, Self.null])
         case .programmeCompleted(let e):
-            change("programmes", key: [e.id], [("completed_on", e.on.postgresText), ("completed_source", e.source),
-                                               ("completed_event_id", event.id.postgresText)])
+            change("programmes", key: [e.id], [("completed_on", e.on), ("completed_source", e.source),
+                                               ("completed_event_id", event.id)])
         case .milestoneAdded(let e):
             define("milestones", [e.programme, e.id, e.title, e.due, Self.null, Self.null, Self.null, Self.null, event.id, at, Self.null])
         case .milestoneReached(let e):
             change("milestones", key: [e.programme, e.id], [
-                ("reached_on", e.on.postgresText), ("reached_source", e.source),
-                ("reached_event_id", event.id.postgresText), ("reached_recorded_at", at.postgresText),
+                ("reached_on", e.on), ("reached_source", e.source), ("reached_event_id", event.id), ("reached_recorded_at", at),
             ])
         case .sourceAdded(let e):
             define("sources", [e.id, e.title, e.publishedOn, e.speaker, e.publisher, e.url, e.sha256, e.text != nil,
@@ -96,7 +95,7 @@ struct CatalogProjector: Projector {
 
     /// Sets columns of the row with this key: of the waiting upsert if the batch defined it,
     /// else of the row an earlier batch wrote (nothing if there is none, as with UPDATE).
-    private mutating func change(_ table: String, key: [String], _ values: [(String, String?)]) {
+    private mutating func change(_ table: String, key: [String], _ values: [(String, any PostgresParameter)]) {
         let names = Self.columns[table]!.names
         let defined = writer.changeWaiting(table, key: key) { row in
             for (column, value) in values { row[names.firstIndex(of: column)!] = value }
@@ -125,7 +124,7 @@ struct CatalogProjector: Projector {
         default: nil
         }
         guard let effect else { return }
-        let value: (String) -> String? = { $0 == "retracted_at" ? at.postgresText : nil }
+        let value: (String) -> any PostgresParameter = { $0 == "retracted_at" ? at : Self.null }
         guard let id = retraction.target, seen.contains(id) else {
             // Retracts a row of an earlier batch. It may run before or after what the batch does
             // to that row (upserts go first, changes last) with the same result: a definition
@@ -139,11 +138,11 @@ struct CatalogProjector: Projector {
         let targetText = id.postgresText!
         let names = Self.columns[effect.table]!.names
         let column = names.firstIndex(of: effect.column)!
-        writer.changeWaiting(effect.table, where: { $0[column] == targetText }) { row in
+        writer.changeWaiting(effect.table, where: { $0[column].postgresText == targetText }) { row in
             for column in effect.sets { row[names.firstIndex(of: column)!] = value(column) }
         }
         for at in changes.indices where changes[at].table == effect.table
-            && changes[at].values.contains(where: { $0.column == effect.column && $0.value == targetText }) {
+            && changes[at].values.contains(where: { $0.column == effect.column && $0.value.postgresText == targetText }) {
             for column in effect.sets { changes[at].set(column, value(column)) }
         }
     }
@@ -155,7 +154,7 @@ struct CatalogProjector: Projector {
             let assignments = change.values.enumerated().map { "\($1.column) = $\($0 + keyCount + 1)" }
             let keys = names[..<keyCount].enumerated().map { "\($1) = $\($0 + 1)" }
             try writer.add("UPDATE \(writer.table(change.table)) SET \(assignments.joined(separator: ", ")) WHERE \(keys.joined(separator: " AND "))",
-                           (change.key as [String?] + change.values.map { $0.value }).map { $0 as any PostgresParameter })
+                           change.key.map { $0 as any PostgresParameter } + change.values.map { $0.value })
         }
         changes = []
         seen = []

@@ -28,8 +28,10 @@ extension Projector {
 /// Where a projector's statements go: the live tables, or temporary copies during a rebuild.
 /// Statements are collected and sent together in one pipeline round trip.
 final class ProjectionWriter {
+    /// One value per column, in the columns' order.
+    typealias Row = [any PostgresParameter]
     /// New rows of one table, with its columns in their order.
-    typealias TableRows = (table: String, columns: [String], rows: [[any PostgresParameter]])
+    typealias TableRows = (table: String, columns: [String], rows: [Row])
 
     let connection: Connection
     /// `projection` or `pg_temp` (a rebuild's fresh tables).
@@ -77,7 +79,7 @@ final class ProjectionWriter {
         Self.append(values, to: &rowsAfter, table: table, columns: columns)
     }
 
-    private static func append(_ row: [any PostgresParameter], to rows: inout [TableRows],
+    private static func append(_ row: Row, to rows: inout [TableRows],
                                table: String, columns: [String]) {
         if let index = rows.firstIndex(where: { $0.table == table }) {
             rows[index].rows.append(row)
@@ -90,16 +92,15 @@ final class ProjectionWriter {
     /// row of that key, whether written earlier or still waiting here. Upserts go out before the
     /// batch's statements, so a statement must not depend on running before an upsert.
     func upsert(into table: String, columns: [String], keyCount: Int, _ values: [any PostgresParameter]) {
-        let texts = values.map { $0.postgresText }
         let index = upserts.firstIndex { $0.table == table } ?? {
             upserts.append((table, columns, keyCount, KeyedRows()))
             return upserts.count - 1
         }()
-        upserts[index].rows.set(texts, key: Array(texts[..<keyCount].map { $0 ?? "" }))
+        upserts[index].rows.set(values, key: values[..<keyCount].map { $0.postgresText ?? "" })
     }
 
-    /// Changes the waiting upsert of this key; returns whether there was one.
-    func changeWaiting(_ table: String, key: [String], _ change: (inout [String?]) -> Void) -> Bool {
+    /// Changes the waiting upsert of this key (its key columns as text); returns whether there was one.
+    func changeWaiting(_ table: String, key: [String], _ change: (inout Row) -> Void) -> Bool {
         guard let index = upserts.firstIndex(where: { $0.table == table }) else { return false }
         return upserts[index].rows.change(key: key, change)
     }
@@ -107,7 +108,7 @@ final class ProjectionWriter {
     /// Changes the waiting upserts of `table` that `matches` picks; returns whether there was
     /// one. A change to a row already sent is the caller's statement.
     @discardableResult
-    func changeWaiting(_ table: String, where matches: ([String?]) -> Bool, _ change: (inout [String?]) -> Void) -> Bool {
+    func changeWaiting(_ table: String, where matches: (Row) -> Bool, _ change: (inout Row) -> Void) -> Bool {
         guard let index = upserts.firstIndex(where: { $0.table == table }) else { return false }
         return upserts[index].rows.change(where: matches, change)
     }
@@ -167,7 +168,7 @@ final class ProjectionWriter {
 
     /// Many rows go through COPY into a temporary table of the same columns, then one INSERT …
     /// ON CONFLICT moves them in; a few go one statement each.
-    private func upsertStatements(_ table: String, columns: [String], keyCount: Int, _ values: [[String?]]) throws -> PipelineBatch {
+    private func upsertStatements(_ table: String, columns: [String], keyCount: Int, _ values: [Row]) throws -> PipelineBatch {
         let list = columns.joined(separator: ", ")
         let conflict = "ON CONFLICT (\(columns[..<keyCount].joined(separator: ", "))) DO UPDATE SET "
             + columns[keyCount...].map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
@@ -175,7 +176,7 @@ final class ProjectionWriter {
         if values.count >= Self.rowsWorthACopy {
             let staged = "pg_temp.staged_\(table)"
             try connection.execute("CREATE TEMP TABLE IF NOT EXISTS staged_\(table) (LIKE projection.\(table))")
-            try connection.copyIn("COPY \(staged) (\(list)) FROM STDIN") { writer in
+            try connection.copyInBinary(into: staged, columns: columns) { writer in
                 for row in values { try writer.writeRow(row) }
             }
             statements.add(try connection.prepared("INSERT INTO \(self.table(table)) (\(list)) SELECT \(list) FROM \(staged) \(conflict)"))
@@ -191,10 +192,11 @@ final class ProjectionWriter {
 
 /// Rows by key, in the order their keys first came, the last row of each key kept.
 struct KeyedRows {
+    typealias Row = ProjectionWriter.Row
     private var index: [[String]: Int] = [:]
-    private(set) var rows: [[String?]] = []
+    private(set) var rows: [Row] = []
 
-    mutating func set(_ row: [String?], key: [String]) {
+    mutating func set(_ row: Row, key: [String]) {
         if let at = index[key] {
             rows[at] = row
         } else {
@@ -203,13 +205,13 @@ struct KeyedRows {
         }
     }
 
-    mutating func change(key: [String], _ change: (inout [String?]) -> Void) -> Bool {
+    mutating func change(key: [String], _ change: (inout Row) -> Void) -> Bool {
         guard let at = index[key] else { return false }
         change(&rows[at])
         return true
     }
 
-    mutating func change(where matches: ([String?]) -> Bool, _ change: (inout [String?]) -> Void) -> Bool {
+    mutating func change(where matches: (Row) -> Bool, _ change: (inout Row) -> Void) -> Bool {
         var found = false
         for at in rows.indices where matches(rows[at]) {
             change(&rows[at])
