@@ -187,7 +187,7 @@ public struct BinaryCopyWriter {
         }
         BinaryField.append(Int16(values.count), to: &writer.buffer)
         for (index, value) in values.enumerated() where !value.appendBinaryField(as: types[index], to: &writer.buffer) {
-            throw PostgresError(kind: .client, message: "cannot write a \(Swift.type(of: value)) value (\(value.postgresText ?? "NULL")) "
+            throw PostgresError(kind: .client, message: "cannot write the \(Swift.type(of: value)) value (\(value.postgresText ?? "NULL")) "
                 + "into column \(columns[index]) of \(table), of type \(types[index]), in a binary COPY")
         }
         try writer.flushIfFull()

@@ -132,7 +132,7 @@ struct CatalogProjector: Projector {
             // so this no longer matches it.
             let assignments = effect.sets.enumerated().map { "\($1) = $\($0 + 2)" }.joined(separator: ", ")
             try writer.add("UPDATE \(writer.table(effect.table)) SET \(assignments) WHERE \(effect.column) = $1",
-                           [target] + effect.sets.map { value($0) as any PostgresParameter })
+                           [target] + effect.sets.map(value))
             return
         }
         let targetText = id.postgresText!

@@ -131,8 +131,8 @@ final class ConnectionTests: XCTestCase {
     func testBinaryCopyRefusesAValueItCannotWriteAndStoresNothing() throws {
         try connection.execute("CREATE TABLE t (n smallint, u uuid)")
         let cases: [([any PostgresParameter], String)] = [
-            ([70_000, UUID()], "cannot write a Int value (70000) into column n of t, of type smallint"),
-            ([1, "not-a-uuid"], "cannot write a String value (not-a-uuid) into column u of t, of type uuid"),
+            ([70_000, UUID()], "cannot write the Int value (70000) into column n of t, of type smallint"),
+            ([1, "not-a-uuid"], "cannot write the String value (not-a-uuid) into column u of t, of type uuid"),
             ([1], "a row for t has 1 values for 2 columns"),
         ]
         for (row, message) in cases {
