@@ -183,7 +183,7 @@ public struct BinaryCopyWriter {
     /// One value per column, in the columns' order; `nil` optionals are NULL.
     public mutating func writeRow(_ values: [any PostgresParameter]) throws {
         guard values.count == columns.count else {
-            throw PostgresError(kind: .client, message: "a row for \(table) has \(values.count) values for \(columns.count) columns")
+            throw PostgresError(kind: .client, message: "a row for \(table) needs \(columns.count) values, one per column; it has \(values.count)")
         }
         BinaryField.append(Int16(values.count), to: &writer.buffer)
         for (index, value) in values.enumerated() where !value.appendBinaryField(as: types[index], to: &writer.buffer) {

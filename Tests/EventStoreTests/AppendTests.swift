@@ -189,8 +189,10 @@ final class AppendTests: XCTestCase {
         XCTAssertEqual(stored.version, 3)
         XCTAssertEqual(stored.schemaVersion, 2)
         XCTAssertEqual(stored.recordedAt, then)
-        XCTAssertEqual(try store.connection.execute(
-            "SELECT data ->> 'т', metadata ->> 'actor' FROM store.events WHERE event_id = $1", restored.id).string(0, 0), "ж\\")
+        let fields = try store.connection.execute(
+            "SELECT data ->> 'т', metadata ->> 'actor' FROM store.events WHERE event_id = $1", restored.id)
+        XCTAssertEqual(fields.string(0, 0), "ж\\")
+        XCTAssertEqual(fields.string(0, 1), "x")
         XCTAssertGreaterThan(try store.readStream("s-b")[0].recordedAt, then)
     }
 }

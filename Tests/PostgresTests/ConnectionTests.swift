@@ -133,7 +133,7 @@ final class ConnectionTests: XCTestCase {
         let cases: [([any PostgresParameter], String)] = [
             ([70_000, UUID()], "cannot write the Int value (70000) into column n of t, of type smallint"),
             ([1, "not-a-uuid"], "cannot write the String value (not-a-uuid) into column u of t, of type uuid"),
-            ([1], "a row for t has 1 values for 2 columns"),
+            ([1], "a row for t needs 2 values, one per column; it has 1"),
         ]
         for (row, message) in cases {
             XCTAssertThrowsError(try connection.copyInBinary(into: "t", columns: ["n", "u"]) { writer in
