@@ -201,8 +201,9 @@ public struct BinaryCopyWriter {
 
 extension Connection {
     /// Runs `COPY table (columns) FROM STDIN (FORMAT binary)`; `body` writes the rows. The
-    /// columns' types are read from the catalog once per table and connection. As `copyIn`:
-    /// aborted, nothing stored, when `body` throws; returns the number of rows stored.
+    /// columns' types are read from the catalog once per table and connection, and again after
+    /// `executeScript` (a migration). As `copyIn`: aborted, nothing stored, when `body` throws;
+    /// returns the number of rows stored.
     @discardableResult
     public func copyInBinary(into table: String, columns: [String], _ body: (inout BinaryCopyWriter) throws -> Void) throws -> Int {
         let types = try columnTypes(of: table, columns)

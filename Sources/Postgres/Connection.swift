@@ -101,6 +101,8 @@ public final class Connection {
 
     /// Runs a script of several statements (no parameters), e.g. a migration file.
     public func executeScript(_ sql: String) throws {
+        // A script may change tables: the column types binary COPY knows are read again.
+        columnTypesByTable = [:]
         // PQexec runs the statements in one implicit transaction and stops at the first error.
         try check(PQexec(handle, sql))
     }

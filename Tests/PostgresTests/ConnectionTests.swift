@@ -149,6 +149,15 @@ final class ConnectionTests: XCTestCase {
         }
     }
 
+    /// Column types are cached per connection; a script (a migration) may change them.
+    func testBinaryCopyReadsColumnTypesAgainAfterAScript() throws {
+        try connection.execute("CREATE TABLE t (n integer)")
+        try connection.copyInBinary(into: "t", columns: ["n"]) { try $0.writeRow([1]) }
+        try connection.executeScript("ALTER TABLE t ALTER COLUMN n TYPE bigint")
+        try connection.copyInBinary(into: "t", columns: ["n"]) { try $0.writeRow([Int64.max]) }
+        XCTAssertEqual(try connection.execute("SELECT n::text FROM t ORDER BY n").column(), ["1", String(Int64.max)])
+    }
+
     func testPipelineSendsManyStatementsAndReportsEachResult() throws {
         try connection.execute("CREATE TABLE t (n int PRIMARY KEY)")
         let results = try connection.pipeline { batch in
