@@ -67,14 +67,13 @@ public final class EventStore {
 
     /// `listened` tells whether a wake-up is worth sending; see Connection.isListened.
     private static func makeAppendStatement(_ count: Int) -> String {
-        let arrays: [String]
-        if count <= eventsAsValues {
-            arrays = ["uuid", "text", "jsonb", "jsonb", "integer"].enumerated().map { field, type in
+        // The types of an event's five fields: id, type, data, metadata, schema version.
+        let types = ["uuid", "text", "jsonb", "jsonb", "integer"].enumerated()
+        let arrays = count <= eventsAsValues
+            ? types.map { field, type in
                 "ARRAY[" + (0..<count).map { "$\(3 + 5 * $0 + field)::\(type)" }.joined(separator: ", ") + "]"
             }
-        } else {
-            arrays = ["uuid", "text", "jsonb", "jsonb", "integer"].enumerated().map { "$\(3 + $0)::\($1)[]" }
-        }
+            : types.map { "$\(3 + $0)::\($1)[]" }
         let next = count <= eventsAsValues ? 3 + 5 * count : 8
         return """
             SELECT event_id, version, position, duplicate, \(Connection.isListened(channel: "$\(next + 1)")) AS listened

@@ -69,13 +69,13 @@ final class ProjectionWriter {
     /// A new row for a table that statements only update later, by its key. The rows go out
     /// before the batch's statements, many with one COPY: a statement may need a row inserted
     /// before it (a retraction, its claim), never one inserted after it.
-    func insert(into table: String, columns: [String], _ values: [any PostgresParameter]) {
+    func insert(into table: String, columns: [String], _ values: Row) {
         Self.append(values, to: &rows, table: table, columns: columns)
     }
 
     /// A new row that must follow the statements queued before it, as a new version follows
     /// the statement that closes the old one.
-    func insert(afterStatementsInto table: String, columns: [String], _ values: [any PostgresParameter]) {
+    func insert(afterStatementsInto table: String, columns: [String], _ values: Row) {
         Self.append(values, to: &rowsAfter, table: table, columns: columns)
     }
 
@@ -91,7 +91,7 @@ final class ProjectionWriter {
     /// A whole row for a table whose first `keyCount` columns are its key: it replaces the
     /// row of that key, whether written earlier or still waiting here. Upserts go out before the
     /// batch's statements, so a statement must not depend on running before an upsert.
-    func upsert(into table: String, columns: [String], keyCount: Int, _ values: [any PostgresParameter]) {
+    func upsert(into table: String, columns: [String], keyCount: Int, _ values: Row) {
         let index = upserts.firstIndex { $0.table == table } ?? {
             upserts.append((table, columns, keyCount, KeyedRows()))
             return upserts.count - 1
@@ -146,19 +146,25 @@ final class ProjectionWriter {
     /// In binary: neither side turns dates, timestamps, numbers and uuids into text and back,
     /// which took about a fifth of a rebuild's replay when its rows (two an event) went as text.
     private func copy(_ tables: [TableRows]) throws {
-        for (table, columns, values) in tables {
-            try connection.copyInBinary(into: self.table(table), columns: columns) { writer in
-                for row in values { try writer.writeRow(row) }
-            }
+        for (table, columns, values) in tables { try copy(values, into: self.table(table), columns: columns) }
+    }
+
+    private func copy(_ values: [Row], into table: String, columns: [String]) throws {
+        try connection.copyInBinary(into: table, columns: columns) { writer in
+            for row in values { try writer.writeRow(row) }
         }
+    }
+
+    /// `$1, $2, …` for a statement's `count` values.
+    private static func placeholders(_ count: Int) -> String {
+        (1...count).map { "$\($0)" }.joined(separator: ", ")
     }
 
     private func insertStatements(_ tables: [TableRows]) throws -> PipelineBatch {
         var inserts = PipelineBatch()
         for (table, columns, values) in tables {
-            let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
             let statement = try connection.prepared(
-                "INSERT INTO \(self.table(table)) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))")
+                "INSERT INTO \(self.table(table)) (\(columns.joined(separator: ", "))) VALUES (\(Self.placeholders(columns.count)))")
             for row in values { inserts.add(statement, row) }
         }
         return inserts
@@ -176,14 +182,12 @@ final class ProjectionWriter {
         if values.count >= Self.rowsWorthACopy {
             let staged = "pg_temp.staged_\(table)"
             try connection.execute("CREATE TEMP TABLE IF NOT EXISTS staged_\(table) (LIKE projection.\(table))")
-            try connection.copyInBinary(into: staged, columns: columns) { writer in
-                for row in values { try writer.writeRow(row) }
-            }
+            try copy(values, into: staged, columns: columns)
             statements.add(try connection.prepared("INSERT INTO \(self.table(table)) (\(list)) SELECT \(list) FROM \(staged) \(conflict)"))
             statements.add(try connection.prepared("TRUNCATE \(staged)"))
         } else {
-            let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
-            let statement = try connection.prepared("INSERT INTO \(self.table(table)) (\(list)) VALUES (\(placeholders)) \(conflict)")
+            let statement = try connection.prepared(
+                "INSERT INTO \(self.table(table)) (\(list)) VALUES (\(Self.placeholders(columns.count))) \(conflict)")
             for row in values { statements.add(statement, row) }
         }
         return statements
