@@ -35,7 +35,7 @@ public final class EventStore {
             parameters += [events.map { $0.id }, events.map { $0.type }, events.map { $0.data }, events.map { $0.metadata },
                            events.map { $0.schemaVersion }] as [any PostgresParameter]
         }
-        parameters += [commandId, Self.channel] as [any PostgresParameter]
+        parameters.append(commandId)
         do {
             let inTransaction = connection.isInTransaction
             let result = try connection.execute(statement, parameters)
@@ -65,7 +65,10 @@ public final class EventStore {
     private static let statementsByCount = (0...eventsAsValues).map(makeAppendStatement)
     private static let statementWithArrays = makeAppendStatement(eventsAsValues + 1)
 
-    /// `listened` tells whether a wake-up is worth sending; see Connection.isListened.
+    /// `listened` tells whether a wake-up is worth sending; see Connection.isListened. The
+    /// channel is written in as a literal, not sent as a parameter: the server then folds that
+    /// expression when it plans, a generic plan costs what a custom one does, and the plan cache
+    /// keeps the generic plan instead of planning the statement again on every call.
     private static func makeAppendStatement(_ count: Int) -> String {
         // The types of an event's five fields: id, type, data, metadata, schema version.
         let types = ["uuid", "text", "jsonb", "jsonb", "integer"].enumerated()
@@ -74,10 +77,10 @@ public final class EventStore {
                 "ARRAY[" + (0..<count).map { "$\(3 + 5 * $0 + field)::\(type)" }.joined(separator: ", ") + "]"
             }
             : types.map { "$\(3 + $0)::\($1)[]" }
-        let next = count <= eventsAsValues ? 3 + 5 * count : 8
+        let commandId = count <= eventsAsValues ? 3 + 5 * count : 8
         return """
-            SELECT event_id, version, position, duplicate, \(Connection.isListened(channel: "$\(next + 1)")) AS listened
-            FROM store.append($1, $2, \(arrays.joined(separator: ", ")), $\(next)::uuid)
+            SELECT event_id, version, position, duplicate, \(Connection.isListened(channel: "'\(channel)'")) AS listened
+            FROM store.append($1, $2, \(arrays.joined(separator: ", ")), $\(commandId)::uuid)
             """
     }
 

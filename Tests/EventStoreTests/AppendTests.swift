@@ -116,6 +116,28 @@ final class AppendTests: XCTestCase {
         XCTAssertEqual(try store.readStream("s-1")[0].decodeMetadata().commandId, command)
     }
 
+    /// A single event takes its own path on the server (INSERT … VALUES); the retry rules
+    /// must hold there as they do for batches.
+    func testSingleEventRetriesWriteNothingNew() throws {
+        let once = event()
+        let first = try store.append(to: "s-1", events: [once])
+        let sameIdAnyVersion = try store.append(to: "s-1", events: [once])
+        let sameIdStaleVersion = try store.append(to: "s-1", expected: .noStream, events: [once])
+        XCTAssertTrue(sameIdAnyVersion.wasDuplicate)
+        XCTAssertTrue(sameIdStaleVersion.wasDuplicate)
+        XCTAssertEqual(sameIdAnyVersion.events, first.events)
+        XCTAssertEqual(sameIdStaleVersion.events, first.events)
+
+        let command = UUID()
+        let decided = try store.append(to: "s-1", events: [event()], commandId: command)
+        let redecided = try store.append(to: "s-1", events: [event()], commandId: command)
+        XCTAssertTrue(redecided.wasDuplicate)
+        XCTAssertEqual(redecided.events, decided.events)
+        XCTAssertEqual(try store.readStream("s-1").map { try $0.decodeMetadata().commandId }, [nil, command])
+        XCTAssertEqual(try count(), 2)
+        XCTAssertEqual(try store.version(of: "s-1"), 2)
+    }
+
     func testBatchWithSomeKnownEventIdsIsRefusedWhole() throws {
         let known = event()
         try store.append(to: "s-1", events: [known])
