@@ -66,9 +66,10 @@ public final class EventStore {
     private static let statementWithArrays = makeAppendStatement(eventsAsValues + 1)
 
     /// `listened` tells whether a wake-up is worth sending; see Connection.isListened. The
-    /// channel is written in as a literal, not sent as a parameter: the server then folds that
-    /// expression when it plans, a generic plan costs what a custom one does, and the plan cache
-    /// keeps the generic plan instead of planning the statement again on every call.
+    /// channel, a constant of this code and never a user's value, is written in as a literal,
+    /// not sent as a parameter: the server then folds that expression when it plans, a generic
+    /// plan costs what a custom one does, and the plan cache keeps the generic plan instead of
+    /// planning the statement again on every call.
     private static func makeAppendStatement(_ count: Int) -> String {
         // The types of an event's five fields: id, type, data, metadata, schema version.
         let types = ["uuid", "text", "jsonb", "jsonb", "integer"].enumerated()
