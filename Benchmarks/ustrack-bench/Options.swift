@@ -15,10 +15,13 @@ struct Options {
     var stages = Set(Stage.allCases)
     var output = "bench-results/latest.txt"
     var showHelp = false
+    /// Print input for a single-user server instead of measuring: what and how many times.
+    var singleUserInput: (form: SingleUserInput.Form, count: Int)?
 
     static let usage = """
         usage: ustrack-bench [--quick] [--seconds S] [--rounds N] [--bulk-events N] [--writers N]
                              [--read-batch N] [--only STAGE,…] [--output FILE]
+               ustrack-bench --single-user-input FORM N
 
         Measures ustrack's event store against raw SQL on the same table, each measurement in a
         database of its own on the server libpq's PG* variables point at (it creates and drops
@@ -34,6 +37,9 @@ struct Options {
           --projection-events N  synthetic events the projections are rebuilt from (default 1,000,000)
           --only STAGES     some of: \(Stage.allCases.map(\.rawValue).joined(separator: ", "))
           --output FILE     where the table goes as well (default bench-results/latest.txt)
+          --single-user-input FORM N  measure nothing: print input for postgres --single that
+                            runs N times the statement FORM sends (\(SingleUserInput.Form.allCases.map(\.rawValue).joined(separator: " or ")));
+                            scripts/bench-instructions counts its instructions
         """
 
     static func parse(_ arguments: [String]) throws -> Options {
@@ -75,6 +81,12 @@ struct Options {
                     }
                     return stage
                 })
+            case "--single-user-input":
+                let name = try value(of: argument)
+                guard let form = SingleUserInput.Form(rawValue: name) else {
+                    throw UsageError("unknown form \(name); the forms are \(SingleUserInput.Form.allCases.map(\.rawValue))")
+                }
+                options.singleUserInput = (form, try number(of: argument, as: Int.self))
             case "-h", "--help": options.showHelp = true
             default: throw UsageError("unknown argument \(argument)\n\n\(usage)")
             }

@@ -6,6 +6,10 @@ do {
         print(Options.usage)
         exit(0)
     }
+    if let (form, count) = options.singleUserInput {
+        print(SingleUserInput.text(form, count: count, run: "n\(count)"), terminator: "")
+        exit(0)
+    }
     let bench = try Bench(options: options)
     try bench.run()
     let report = Report(environment: try bench.environment(), rows: bench.rows, notes: bench.notes).text
