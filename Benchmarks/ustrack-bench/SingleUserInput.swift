@@ -13,9 +13,10 @@ enum SingleUserInput {
         case append
     }
 
-    /// `run` names the stream, so that a second input against the same database starts a
-    /// stream of its own at version 1.
-    static func text(_ form: Form, count: Int, run: String) -> String {
+    static func text(_ form: Form, count: Int) -> String {
+        // Named by the count, so that a second input against the same database (the script's
+        // longer run after its base run) starts a stream of its own at version 1.
+        let run = "n\(count)"
         var lines: [String] = []
         lines.reserveCapacity(count + 1)
         switch form {

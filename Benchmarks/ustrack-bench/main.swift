@@ -7,7 +7,7 @@ do {
         exit(0)
     }
     if let (form, count) = options.singleUserInput {
-        print(SingleUserInput.text(form, count: count, run: "n\(count)"), terminator: "")
+        print(SingleUserInput.text(form, count: count), terminator: "")
         exit(0)
     }
     let bench = try Bench(options: options)
