@@ -71,6 +71,7 @@ final class ProgressTests: XCTestCase {
         XCTAssertEqual(last["speaker"] as? String, "Official", "falls back to the source's speaker")
         XCTAssertEqual(last["source"] as? String, "s")
         XCTAssertTrue(try contradictions().isEmpty)
+        XCTAssertEqual(try run("contradictions", "--format", "json"), "[]\n", "an empty list prints as []")
     }
 
     func testUnitsAreKeptApart() throws {

@@ -10,7 +10,10 @@ enum Output {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        line(String(decoding: try encoder.encode(value), as: UTF8.self))
+        let text = String(decoding: try encoder.encode(value), as: UTF8.self)
+        // The pretty printer writes an empty list as "[", a blank line and "]"; people expect "[]".
+        let bare = text.filter { !$0.isWhitespace }
+        line(bare == "[]" || bare == "{}" ? bare : text)
     }
 
     /// RFC 4180: quote a field when it holds a comma, quote, or line break.
