@@ -11,8 +11,9 @@ enum Output {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         let text = String(decoding: try encoder.encode(value), as: UTF8.self)
-        // The pretty printer writes an empty list as "[", a blank line and "]"; people expect "[]".
-        let bare = text.filter { !$0.isWhitespace }
+        // The pretty printer writes an empty list as "[", a blank line and "]"; people expect
+        // "[]". Only a text that short can be an empty one.
+        let bare = text.utf8.count <= 8 ? text.filter { !$0.isWhitespace } : text
         line(bare == "[]" || bare == "{}" ? bare : text)
     }
 
