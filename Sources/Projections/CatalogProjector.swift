@@ -21,9 +21,10 @@ struct CatalogProjector: Projector {
         "plan_revisions": (1, ["event_id", "portfolio", "revised_on", "planned_programmes", "planned_measures",
                                "source", "recorded_at", "retracted_at"]),
         "programmes": (1, ["id", "portfolio", "title", "title_ru", "lead", "planned_measures", "completed_on",
-                           "completed_source", "completed_event_id", "event_id", "recorded_at", "retracted_at"]),
+                           "completed_source", "completed_event_id", "event_id", "recorded_at", "retracted_at",
+                           "completed_recorded_at", "completed_retracted_at"]),
         "milestones": (2, ["programme", "id", "title", "due", "reached_on", "reached_source", "reached_event_id",
-                           "reached_recorded_at", "event_id", "recorded_at", "retracted_at"]),
+                           "reached_recorded_at", "event_id", "recorded_at", "retracted_at", "reached_retracted_at"]),
         "sources": (1, ["id", "title", "published_on", "speaker", "publisher", "url", "sha256", "has_text",
                         "event_id", "recorded_at", "retracted_at"]),
     ]
@@ -64,15 +65,18 @@ struct CatalogProjector: Projector {
             define("plan_revisions", [event.id, e.id, e.on, e.plannedProgrammes, e.plannedMeasures, e.source, at, Self.null])
         case .programmeAdded(let e):
             define("programmes", [e.id, e.portfolio, e.title, e.titleRu, e.lead, e.plannedMeasures, Self.null, Self.null, Self.null,
-                                  event.id, at, Self.null])
+                                  event.id, at, Self.null, Self.null, Self.null])
         case .programmeCompleted(let e):
             change("programmes", key: [e.id], [("completed_on", e.on), ("completed_source", e.source),
-                                               ("completed_event_id", event.id)])
+                                               ("completed_event_id", event.id), ("completed_recorded_at", at),
+                                               ("completed_retracted_at", Self.null)])
         case .milestoneAdded(let e):
-            define("milestones", [e.programme, e.id, e.title, e.due, Self.null, Self.null, Self.null, Self.null, event.id, at, Self.null])
+            define("milestones", [e.programme, e.id, e.title, e.due, Self.null, Self.null, Self.null, Self.null, event.id, at, Self.null,
+                                  Self.null])
         case .milestoneReached(let e):
             change("milestones", key: [e.programme, e.id], [
                 ("reached_on", e.on), ("reached_source", e.source), ("reached_event_id", event.id), ("reached_recorded_at", at),
+                ("reached_retracted_at", Self.null),
             ])
         case .sourceAdded(let e):
             define("sources", [e.id, e.title, e.publishedOn, e.speaker, e.publisher, e.url, e.sha256, e.text != nil,
@@ -110,40 +114,40 @@ struct CatalogProjector: Projector {
 
     private mutating func retract(_ retraction: EventRetracted, at: Date) throws {
         let target = retraction.eventId
-        // Which table, which column names the retracted event, and what the retraction sets.
-        let effect: (table: String, column: String, sets: [String])? = switch retraction.targetType {
-        case PortfolioDefined.eventType: ("portfolios", "event_id", ["retracted_at"])
-        case PortfolioRevised.eventType: ("plan_revisions", "event_id", ["retracted_at"])
-        case ProgrammeAdded.eventType: ("programmes", "event_id", ["retracted_at"])
-        case ProgrammeCompleted.eventType:
-            ("programmes", "completed_event_id", ["completed_on", "completed_source", "completed_event_id"])
-        case MilestoneAdded.eventType: ("milestones", "event_id", ["retracted_at"])
-        case MilestoneReached.eventType:
-            ("milestones", "reached_event_id", ["reached_on", "reached_source", "reached_event_id", "reached_recorded_at"])
-        case SourceAdded.eventType: ("sources", "event_id", ["retracted_at"])
+        // Which table, which column names the retracted event, and which column takes the
+        // retraction's time. The row keeps what was retracted, so a known-at before it sees it.
+        let effect: (table: String, column: String, retractedAt: String)? = switch retraction.targetType {
+        case PortfolioDefined.eventType: ("portfolios", "event_id", "retracted_at")
+        case PortfolioRevised.eventType: ("plan_revisions", "event_id", "retracted_at")
+        case ProgrammeAdded.eventType: ("programmes", "event_id", "retracted_at")
+        case ProgrammeCompleted.eventType: ("programmes", "completed_event_id", "completed_retracted_at")
+        case MilestoneAdded.eventType: ("milestones", "event_id", "retracted_at")
+        case MilestoneReached.eventType: ("milestones", "reached_event_id", "reached_retracted_at")
+        case SourceAdded.eventType: ("sources", "event_id", "retracted_at")
         default: nil
         }
         guard let effect else { return }
-        let value: (String) -> any PostgresParameter = { $0 == "retracted_at" ? at : Self.null }
         guard let id = retraction.target, seen.contains(id) else {
             // Retracts a row of an earlier batch. It may run before or after what the batch does
             // to that row (upserts go first, changes last) with the same result: a definition
             // overwrites what this sets, and a change of the same columns names another event,
-            // so this no longer matches it.
-            let assignments = effect.sets.enumerated().map { "\($1) = $\($0 + 2)" }.joined(separator: ", ")
-            try writer.add("UPDATE \(writer.table(effect.table)) SET \(assignments) WHERE \(effect.column) = $1",
-                           [target] + effect.sets.map(value))
+            // so this no longer matches it. A second retraction of the same event changes nothing.
+            try writer.add("""
+                UPDATE \(writer.table(effect.table)) SET \(effect.retractedAt) = $2
+                WHERE \(effect.column) = $1 AND \(effect.retractedAt) IS NULL
+                """, [target, at])
             return
         }
         let targetText = id.postgresText!
         let names = Self.columns[effect.table]!.names
-        let column = names.firstIndex(of: effect.column)!
-        writer.changeWaiting(effect.table, where: { $0[column].postgresText == targetText }) { row in
-            for column in effect.sets { row[names.firstIndex(of: column)!] = value(column) }
+        let column = names.firstIndex(of: effect.column)!, retractedAt = names.firstIndex(of: effect.retractedAt)!
+        writer.changeWaiting(effect.table, where: { $0[column].postgresText == targetText && $0[retractedAt].postgresText == nil }) { row in
+            row[retractedAt] = at
         }
-        for at in changes.indices where changes[at].table == effect.table
-            && changes[at].values.contains(where: { $0.column == effect.column && $0.value.postgresText == targetText }) {
-            for column in effect.sets { changes[at].set(column, value(column)) }
+        for index in changes.indices where changes[index].table == effect.table
+            && changes[index].values.contains(where: { $0.column == effect.column && $0.value.postgresText == targetText })
+            && !changes[index].values.contains(where: { $0.column == effect.retractedAt && $0.value.postgresText != nil }) {
+            changes[index].set(effect.retractedAt, at)
         }
     }
 

@@ -159,6 +159,30 @@ final class ProgressTests: XCTestCase {
         XCTAssertEqual(try ustrack.run("history", "nowhere").status, 2)
     }
 
+    /// The evidence beside a claim is read in the same two times as the claim.
+    func testEvidenceBesideTheClaimsIsReadInTheSameTwoTimes() throws {
+        try run("milestone", "add", "prog", "m1", "--title", "One", "--due", "2023-06-30")
+        try run("milestone", "add", "prog", "m2", "--title", "Two", "--due", "2023-12-31")
+        _ = try claim("prog", "40 percent", "2022-06-30")
+        let beforeReach = try connection.execute("SELECT now()::text").string(0, 0)!
+        Thread.sleep(forTimeInterval: 0.05)
+        try run("milestone", "reach", "prog", "m1", "--on", "2023-04-06", "--source", "s")
+        func evidence(_ extra: String...) throws -> String? {
+            guard let row = try status(extra: extra).first(where: { $0["scope"] as? String == "prog" }) else { return nil }
+            return "\(row["milestones_reached"] as! Int)/\(row["milestones_planned"] as! Int)"
+        }
+        XCTAssertEqual(try evidence(), "1/2")
+        XCTAssertEqual(try evidence("--as-of", "2022-12-31"), "0/2", "reached in 2023, so not by the end of 2022")
+        XCTAssertEqual(try evidence("--known-at", beforeReach), "0/2", "the reach was not recorded yet")
+        XCTAssertTrue(try run("status", "prog", "--as-of", "2022-12-31").contains("0/2 milestones"))
+
+        let report = try JSONSerialization.jsonObject(with: Data(try run("report", "p", "--format", "json", "--as-of", "2022-12-31").utf8))
+            as! [String: Any]
+        let programme = (report["programmes"] as! [[String: Any]]).first { $0["id"] as? String == "prog" }!
+        XCTAssertEqual(programme["milestonesReached"] as? Int, 0)
+        XCTAssertEqual(programme["milestonesPlanned"] as? Int, 2)
+    }
+
     func testReaderRoleCanReadEveryViewAndIsRefusedEveryWrite() throws {
         _ = try claim("p", "70%", "2023-01-19")
         try connection.execute("SET ROLE ustrack_reader")
@@ -170,6 +194,13 @@ final class ProgressTests: XCTestCase {
             XCTAssertNoThrow(try connection.execute("SELECT * FROM reporting.\(view)"), view)
         }
         XCTAssertEqual(try connection.execute("SELECT estimate_lo FROM reporting.status_at('2023-12-31', now())").double(0, 0), 70)
+        let functions = try connection.execute("""
+            SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'reporting'
+            """).column().compactMap { $0 }
+        XCTAssertEqual(Set(functions), ["status_at", "contradictions_at", "milestones_at", "evidence_at", "programmes_at", "portfolios_at"])
+        for function in functions {
+            XCTAssertNoThrow(try connection.execute("SELECT * FROM reporting.\(function)('2023-12-31', now())"), function)
+        }
         let writes = [
             "INSERT INTO projection.claims (event_id) VALUES (gen_random_uuid())",
             "UPDATE projection.timeline SET disputed = true",

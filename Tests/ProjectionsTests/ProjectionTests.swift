@@ -214,7 +214,7 @@ final class ProjectionTests: XCTestCase {
                    (SELECT completed_on IS NULL FROM projection.programmes WHERE id = 'late'),
                    (SELECT reached_on::text FROM projection.milestones WHERE programme = 'g2'),
                    (SELECT reached_on::text FROM projection.milestones WHERE programme = 'g3'),
-                   (SELECT reached_on IS NULL FROM projection.milestones WHERE programme = 'g6'),
+                   (SELECT reached_on IS NOT NULL AND reached_retracted_at IS NOT NULL FROM projection.milestones WHERE programme = 'g6'),
                    (SELECT count(*) FROM projection.plan_revisions WHERE retracted_at IS NOT NULL),
                    (SELECT retracted_at IS NOT NULL AND completed_on IS NOT NULL FROM projection.programmes WHERE id = 'g5')
             """)
@@ -327,5 +327,93 @@ final class ProjectionTests: XCTestCase {
             XCTAssertFalse(reason.isEmpty)
         }
         _ = badPayload
+    }
+
+    /// Milestones, evidence, programmes and portfolios are read in two times as claims are:
+    /// `--as-of` hides what happened later, `--known-at` what was recorded later, and a
+    /// retraction hides a reach or completion only from its own time on.
+    func testTheCatalogIsReadInTwoTimes() throws {
+        let runner = ProjectionRunner(store: store)
+        func recordedAt(_ id: UUID) throws -> String {
+            try store.connection.execute("SELECT recorded_at::text FROM store.events WHERE event_id = $1", id).string(0, 0)!
+        }
+        func justBefore(_ id: UUID) throws -> String {
+            try store.connection.execute("SELECT (recorded_at - interval '1 microsecond')::text FROM store.events WHERE event_id = $1", id)
+                .string(0, 0)!
+        }
+        func retract(_ id: UUID, _ type: String, _ stream: String) throws -> UUID {
+            try record(EventRetracted(eventId: id.uuidString.lowercased(), targetType: type, reason: "r").event, stream)
+        }
+        try record(PortfolioDefined(id: "p", title: "P", plannedMeasures: 300).event, "portfolio-p")
+        let added = try record(ProgrammeAdded(id: "g", portfolio: "p", title: "G").event, "programme-g")
+        try record(MilestoneAdded(programme: "g", id: "m1", title: "M1", due: date("2023-06-30")).event, "programme-g")
+        let second = try record(MilestoneAdded(programme: "g", id: "m2", title: "M2", due: date("2023-12-31")).event, "programme-g")
+        let reach = try record(MilestoneReached(programme: "g", id: "m1", on: date("2023-02-01")).event, "programme-g")
+        let completion = try record(ProgrammeCompleted(id: "g", on: date("2023-09-01")).event, "programme-g")
+        let revision = try record(PortfolioRevised(id: "p", on: date("2023-07-01"), plannedMeasures: 400).event, "portfolio-p")
+        let reachRetracted = try retract(reach, "MilestoneReached", "programme-g")
+        let completionRetracted = try retract(completion, "ProgrammeCompleted", "programme-g")
+        // A second retraction of the same reach does not move the time it was retracted.
+        try retract(reach, "MilestoneReached", "programme-g")
+        try runner.catchUp()
+
+        func rows(_ sql: String, _ asOf: String, _ knownAt: String) throws -> [String] {
+            try store.connection.execute(sql, asOf, knownAt).column().map { $0 ?? "NULL" }
+        }
+        func evidence(_ asOf: String, _ knownAt: String) throws -> [String] {
+            try rows("SELECT milestones_reached || '/' || milestones_planned FROM reporting.evidence_at($1, $2)", asOf, knownAt)
+        }
+        func milestones(_ asOf: String, _ knownAt: String) throws -> [String] {
+            try rows("SELECT id || ' ' || status || ' ' || coalesce(reached_on::text, '-') FROM reporting.milestones_at($1, $2) ORDER BY id",
+                     asOf, knownAt)
+        }
+        func programme(_ asOf: String, _ knownAt: String) throws -> [String] {
+            try rows("""
+                SELECT status || ' ' || coalesce(completed_on::text, '-') || ' ' || milestones_reached || '/' || milestones_planned
+                FROM reporting.programmes_at($1, $2)
+                """, asOf, knownAt)
+        }
+        func portfolio(_ asOf: String, _ knownAt: String) throws -> [String] {
+            try rows("""
+                SELECT planned_measures || ' ' || coalesce(plan_revised_on::text, '-') || ' ' || programmes || ' ' || programmes_completed
+                FROM reporting.portfolios_at($1, $2)
+                """, asOf, knownAt)
+        }
+        let reached = try recordedAt(reach), completed = try recordedAt(completion)
+        // Known just after the completion was recorded: both stand, from their own dates.
+        XCTAssertEqual(try milestones("2023-01-31", completed), ["m1 planned -", "m2 planned -"])
+        XCTAssertEqual(try milestones("2023-07-01", completed), ["m1 reached 2023-02-01", "m2 planned -"])
+        XCTAssertEqual(try milestones("2024-01-01", completed), ["m1 reached 2023-02-01", "m2 overdue -"])
+        XCTAssertEqual(try evidence("2023-01-31", completed), ["0/2"])
+        XCTAssertEqual(try evidence("2023-02-01", completed), ["1/2"])
+        XCTAssertEqual(try programme("2023-08-31", completed), ["in progress - 1/2"])
+        XCTAssertEqual(try programme("2023-09-01", completed), ["completed 2023-09-01 1/2"])
+        // Known before the reach was recorded, or before the second milestone was.
+        XCTAssertEqual(try evidence("2023-12-31", try justBefore(reach)), ["0/2"])
+        XCTAssertEqual(try evidence("2023-12-31", reached), ["1/2"])
+        XCTAssertEqual(try milestones("2023-12-31", try justBefore(second)), ["m1 overdue -"])
+        XCTAssertEqual(try programme("2023-12-31", try justBefore(completion)), ["in progress - 1/2"])
+        XCTAssertEqual(try programme("2023-12-31", try justBefore(added)), [])
+        // The retractions take the reach and the completion away from their own time on.
+        XCTAssertEqual(try evidence("2023-12-31", try justBefore(reachRetracted)), ["1/2"])
+        XCTAssertEqual(try evidence("2023-12-31", try recordedAt(reachRetracted)), ["0/2"])
+        XCTAssertEqual(try programme("2023-12-31", try justBefore(completionRetracted)), ["completed 2023-09-01 0/2"])
+        XCTAssertEqual(try programme("2023-12-31", try recordedAt(completionRetracted)), ["in progress - 0/2"])
+        XCTAssertEqual(try store.connection.execute(
+            "SELECT reached_retracted_at = $1::timestamptz FROM projection.milestones WHERE id = 'm1'", try recordedAt(reachRetracted)).bool(0, 0),
+            true, "the first retraction's time")
+        // The plan revised from 2023-07-01, once it was recorded.
+        XCTAssertEqual(try portfolio("2023-06-30", "now"), ["300 - 1 0"])
+        XCTAssertEqual(try portfolio("2023-09-01", try justBefore(revision)), ["300 - 1 1"])
+        XCTAssertEqual(try portfolio("2023-09-01", try recordedAt(revision)), ["400 2023-07-01 1 1"])
+        XCTAssertEqual(try portfolio("2023-09-01", "now"), ["400 2023-07-01 1 0"])
+        // Today's views are the functions today.
+        for name in ["milestones", "evidence", "programmes", "portfolios"] {
+            XCTAssertEqual(try store.connection.execute("SELECT t::text FROM reporting.\(name) t ORDER BY 1").column(),
+                           try store.connection.execute("SELECT t::text FROM reporting.\(name)_at(current_date, now()) t ORDER BY 1").column(),
+                           name)
+        }
+        let incremental = try snapshot()
+        try assertRebuilds(in: [1, 3, 100], give: incremental)
     }
 }

@@ -55,7 +55,7 @@ struct StatusCommand: ParsableCommand {
                        s.disputed, s.claims, s.last_claim_wording, s.last_claim_as_of::text, s.last_claim_speaker,
                        s.last_claim_source, e.milestones_reached, e.milestones_planned
                 FROM reporting.status_at($1::date, $2::timestamptz) s
-                LEFT JOIN reporting.evidence e ON e.scope = s.scope
+                LEFT JOIN reporting.evidence_at($1::date, $2::timestamptz) e ON e.scope = s.scope
                 WHERE $3::text IS NULL OR s.scope = $3
                 ORDER BY s.scope, s.unit
                 """, [asOf, knownAt, scope])

@@ -38,9 +38,9 @@ struct ReportLoader {
         let rows = try connection.execute("""
             SELECT f.id, f.title, f.title_ru, f.approved_on::text, f.approved_by, f.period_start::text, f.period_end::text,
                    f.planned_programmes, f.planned_measures
-            FROM reporting.portfolios f
-            WHERE f.id = $1 OR f.id = (SELECT portfolio FROM reporting.programmes WHERE id = $1)
-            """, scope)
+            FROM reporting.portfolios_at($2::date, $3::timestamptz) f
+            WHERE f.id = $1 OR f.id = (SELECT portfolio FROM reporting.programmes_at($2::date, $3::timestamptz) WHERE id = $1)
+            """, [scope, asOf, knownAt])
         guard rows.rowCount > 0 else { return nil }
         func date(_ column: Int) -> CalendarDate? { rows.string(0, column).flatMap(CalendarDate.init) }
         return PortfolioInfo(id: rows.string(0, 0)!, title: rows.string(0, 1)!, titleRu: rows.string(0, 2),
@@ -51,10 +51,10 @@ struct ReportLoader {
     /// A portfolio covers itself and its programmes; a programme itself; nothing given, everything.
     private func scopesCovered(scope: String?, portfolio: String?) throws -> [String] {
         let rows = try connection.execute("""
-            SELECT id FROM reporting.portfolios WHERE $1::text IS NULL OR id = $1
+            SELECT id FROM reporting.portfolios_at($2::date, $3::timestamptz) WHERE $1::text IS NULL OR id = $1
             UNION ALL
-            SELECT id FROM reporting.programmes WHERE $1::text IS NULL OR id = $1 OR portfolio = $1
-            """, [scope])
+            SELECT id FROM reporting.programmes_at($2::date, $3::timestamptz) WHERE $1::text IS NULL OR id = $1 OR portfolio = $1
+            """, [scope, asOf, knownAt])
         return rows.column().compactMap { $0 }
     }
 
@@ -131,10 +131,10 @@ struct ReportLoader {
     private func programmeRows(portfolio: String?, scope: String?, summary: [ScopeSummary]) throws -> [ProgrammeRow] {
         let rows = try connection.execute("""
             SELECT p.id, p.title, p.status, p.milestones_reached, p.milestones_planned
-            FROM reporting.programmes p
+            FROM reporting.programmes_at($3::date, $4::timestamptz) p
             WHERE ($1::text IS NULL AND $2::text IS NULL) OR p.portfolio = $1 OR p.id = $2
             ORDER BY p.id
-            """, [portfolio, scope])
+            """, [portfolio, scope, asOf, knownAt])
         return (0..<rows.rowCount).map { r in
             let id = rows.string(r, 0)!
             let estimate = summary.first { $0.scope == id && $0.unit == "measures" } ?? summary.first { $0.scope == id }
@@ -146,9 +146,10 @@ struct ReportLoader {
 
     private func burnUps(_ programmes: [String]) throws -> [BurnUp] {
         let rows = try connection.execute("""
-            SELECT programme, id, title, due::text, CASE WHEN reached_on <= $2::date THEN reached_on::text END
-            FROM reporting.milestones WHERE programme = ANY ($1::text[]) ORDER BY programme, due NULLS FIRST, id
-            """, [programmes, asOf])
+            SELECT programme, id, title, due::text, reached_on::text
+            FROM reporting.milestones_at($2::date, $3::timestamptz) WHERE programme = ANY ($1::text[])
+            ORDER BY programme, due NULLS FIRST, id
+            """, [programmes, asOf, knownAt])
         var result: [BurnUp] = []
         for r in 0..<rows.rowCount {
             let milestone = BurnUp.Milestone(id: rows.string(r, 1)!, title: rows.string(r, 2)!,
