@@ -416,4 +416,23 @@ final class ProjectionTests: XCTestCase {
         let incremental = try snapshot()
         try assertRebuilds(in: [1, 3, 100], give: incremental)
     }
+
+    /// A programme's last claim is its newest of any unit; on a tie, the one in measures, the
+    /// unit the report's programme table prefers. A portfolio without programmes counts 0.
+    func testAProgrammesLastClaimIsItsNewestAndOnATieTheOneInMeasures() throws {
+        try record(PortfolioDefined(id: "p", title: "P").event, "portfolio-p")
+        try record(PortfolioDefined(id: "empty", title: "Empty").event, "portfolio-empty")
+        for id in ["tie", "newer"] { try record(ProgrammeAdded(id: id, portfolio: "p", title: id).event, "programme-\(id)") }
+        try record(claim("tie", 40, 40, "2023-03-01", kind: .programme), "programme-tie")
+        try record(claim("tie", 10, 10, "2023-03-01", unit: .content, kind: .programme), "programme-tie")
+        try record(claim("newer", 40, 40, "2023-03-01", kind: .programme), "programme-newer")
+        try record(claim("newer", 10, 10, "2023-03-02", unit: .content, kind: .programme), "programme-newer")
+        try ProjectionRunner(store: store).catchUp()
+        XCTAssertEqual(try store.connection.execute(
+            "SELECT id || ' ' || last_claim_wording || ' ' || last_claim_as_of FROM reporting.programmes ORDER BY id").column(),
+            ["newer 10.0–10.0 2023-03-02", "tie 40.0–40.0 2023-03-01"])
+        XCTAssertEqual(try store.connection.execute(
+            "SELECT id || ' ' || programmes || ' ' || programmes_completed FROM reporting.portfolios ORDER BY id").column(),
+            ["empty 0 0", "p 2 0"])
+    }
 }
