@@ -69,6 +69,9 @@ final class ImportExportTests: XCTestCase {
             (#"{"command": "progress", "scope": "union-state", "wording": "lots", "as-of": "2023-05-17", "source": "mfa"}"#, "lots"),
             (#"{"command": "programme add", "id": "x", "portfolio": "nowhere", "title": "T"}"#, "unknown portfolio"),
             (#"{"stream": "programme-x", "type": "ProgrammeAdded", "data": {"id": "x"}}"#, "event_id"),
+            // Read fine, but its data is not a ProgrammeAdded: named by its own line, not a later one.
+            (#"{"stream": "programme-x", "event_id": "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b", "type": "ProgrammeAdded", "data": {"id": "x"}}"#,
+             "ProgrammeAdded event"),
         ]
         for (line, message) in bad {
             let file = try write(Array(commands.prefix(3)) + [line] + Array(commands.suffix(2)), to: "bad.ndjson")
@@ -78,6 +81,11 @@ final class ImportExportTests: XCTestCase {
             XCTAssertTrue(outcome.stderr.contains(message), "\(line) should mention \(message): \(outcome.stderr)")
             XCTAssertEqual(try Connection.connect(conninfo).execute("SELECT count(*) FROM store.events").int(0, 0), 0)
         }
+        let event = #"{"stream": "source-s", "event_id": "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b", "type": "SourceAdded", "data": {"id": "s", "title": "S", "published_on": "2023-01-01", "has_text": false}}"#
+        let twice = try ustrack.run("import", try write(Array(commands.prefix(2)) + [event, event], to: "twice.ndjson"))
+        XCTAssertEqual(twice.status, 2, twice.stderr)
+        XCTAssertTrue(twice.stderr.contains("line 4: event id 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b appears twice (first on line 3)"),
+                      twice.stderr)
         let missing = try ustrack.run("import", folder.appending(path: "absent.ndjson").path)
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("absent.ndjson"), missing.stderr)

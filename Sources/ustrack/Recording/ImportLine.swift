@@ -36,7 +36,7 @@ enum ImportLine {
         if words == ["source", "add"], let file = fields["file"] as? String {
             fields["file"] = URL(fileURLWithPath: file, relativeTo: baseDirectory).path
         }
-        var arguments = words
+        var arguments: [String] = []
         for name in type.positionals {
             guard let value = fields.removeValue(forKey: name) else { throw Failure.badInput("missing \"\(name)\"") }
             arguments.append(try text(value, name))
@@ -44,15 +44,12 @@ enum ImportLine {
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) where !(value is NSNull) {
             arguments += ["--\(name)", try text(value, name)]
         }
+        // The command's own type parses its arguments: parsing from the root would build the
+        // whole command tree again for every line, most of an import's time.
         do {
-            guard let parsed = try Ustrack.parseAsRoot(arguments) as? RecordingCommand else {
-                throw Failure.badInput("\(words.joined(separator: " ")) is not a recording command")
-            }
-            return .command(parsed, id: id)
-        } catch let failure as Failure {
-            throw failure
+            return .command(try type.parse(arguments), id: id)
         } catch {
-            throw Failure.badInput(Ustrack.message(for: error).replacingOccurrences(of: "--", with: ""))
+            throw Failure.badInput(type.message(for: error).replacingOccurrences(of: "--", with: ""))
         }
     }
 

@@ -75,49 +75,68 @@ struct Importer {
         var decided: [Int: (stream: StreamName, events: [NewEvent])] = [:]
         var skipped: Set<Int> = []
         var firstLineOf: [UUID: Int] = [:]
-        var pendingEvents: [(line: Int, event: ExportedEvent)] = []
+        // Lines are read in chunks, and each chunk asks the log once which of its command and
+        // event ids it already holds (not once a line), then is folded in order into the states.
+        var chunk: [(number: Int, line: ImportLine)] = []
 
-        // Event lines are checked against the log in chunks, then folded into the states.
-        func flushEvents() throws {
-            let known = try store.knownEventIds(pendingEvents.map(\.event.id))
-            for (line, event) in pendingEvents {
-                if known.contains(event.id) { skipped.insert(line); continue }
-                if let stream = StreamName(event.stream), StreamKind.allCases.contains(stream.kind) {
-                    let decodedEvent = try Recorder.decode(
-                        type: event.type, schemaVersion: event.schemaVersion, data: event.data)
-                    try recorder.applyImported(decodedEvent, id: event.id, stream: stream)
-                }
-            }
-            pendingEvents.removeAll(keepingCapacity: true)
-        }
-
-        try source.forEachLine { number, text in
-            guard !text.allSatisfy(\.isWhitespace) else { return }
-            summary.lines += 1
+        func atLine<T>(_ number: Int, _ body: () throws -> T) throws -> T {
             do {
-                switch try ImportLine.parse(text, baseDirectory: source.baseDirectory) {
-                case .event(let event):
-                    if let first = firstLineOf[event.id] {
-                        throw Failure.badInput("event id \(event.id.uuidString.lowercased()) appears twice (first on line \(first))")
-                    }
-                    firstLineOf[event.id] = number
-                    pendingEvents.append((number, event))
-                    if pendingEvents.count >= 5000 { try flushEvents() }
-                case .command(let line, let id):
-                    try flushEvents()
-                    if try !store.knownCommandIds([id]).isEmpty { skipped.insert(number); return }
-                    let decision = try recorder.decide(try line.command())
-                    let events = try Recorder.newEvents(decision, commandId: id)
-                    recorder.apply(decision, ids: events.map(\.id))
-                    decided[number] = (decision.stream, events)
-                }
+                return try body()
             } catch let error as Failure where error.code == .badInput {
                 throw Failure.badInput("line \(number): \(error.message)\nNothing was imported.")
             } catch let error as Tracker.ValidationError {
                 throw Failure.badInput("line \(number): \(error.message)\nNothing was imported.")
             }
         }
-        try flushEvents()
+
+        func foldChunk() throws {
+            var commandIds: [UUID] = [], eventIds: [UUID] = []
+            for (_, line) in chunk {
+                switch line {
+                case .command(_, let id): commandIds.append(id)
+                case .event(let event): eventIds.append(event.id)
+                }
+            }
+            let knownCommands = commandIds.isEmpty ? [] : try store.knownCommandIds(commandIds)
+            let knownEvents = eventIds.isEmpty ? [] : try store.knownEventIds(eventIds)
+            for (number, line) in chunk {
+                try atLine(number) {
+                    switch line {
+                    case .event(let event):
+                        if knownEvents.contains(event.id) { skipped.insert(number); return }
+                        if let stream = StreamName(event.stream), StreamKind.allCases.contains(stream.kind) {
+                            let decodedEvent = try Recorder.decode(
+                                type: event.type, schemaVersion: event.schemaVersion, data: event.data)
+                            try recorder.applyImported(decodedEvent, id: event.id, stream: stream)
+                        }
+                    case .command(let command, let id):
+                        if knownCommands.contains(id) { skipped.insert(number); return }
+                        let decision = try recorder.decide(try command.command())
+                        let events = try Recorder.newEvents(decision, commandId: id)
+                        recorder.apply(decision, ids: events.map(\.id))
+                        decided[number] = (decision.stream, events)
+                    }
+                }
+            }
+            chunk.removeAll(keepingCapacity: true)
+        }
+
+        try source.forEachLine { number, text in
+            guard !text.allSatisfy(\.isWhitespace) else { return }
+            summary.lines += 1
+            chunk.append((number, try atLine(number) {
+                let line = try ImportLine.parse(text, baseDirectory: source.baseDirectory)
+                if case .event(let event) = line {
+                    if let first = firstLineOf[event.id] {
+                        throw Failure.badInput("event id \(event.id.uuidString.lowercased()) appears twice (first on line \(first))")
+                    }
+                    firstLineOf[event.id] = number
+                }
+                return line
+            }))
+            if chunk.count >= 2000 { try foldChunk() }
+        }
+        try foldChunk()
         summary.alreadyImported = skipped.count
 
         let expected = Dictionary(uniqueKeysWithValues: recorder.loadedVersions.map { ($0.key.description, Int64($0.value)) })
