@@ -12,8 +12,9 @@ struct ReportLoader {
     let knownAtLabel: String?
 
     func load(scope: String?) throws -> Report {
-        let portfolio = try portfolioInfo(for: scope)
-        let scopes = try scopesCovered(scope: scope, portfolio: portfolio?.id)
+        let catalog = try readCatalog()
+        let portfolio = catalog.portfolio(of: scope)
+        let scopes = catalog.scopesCovered(by: scope)
         let claims = try liveClaims(scopes)
         let contradictions = try contradictionRows(scopes, claims: claims)
         let contradicted = Set(contradictions.flatMap { [$0.earlier.id, $0.later.id] })
@@ -23,8 +24,8 @@ struct ReportLoader {
             return mark
         }
         let timelines = try timelineRows(scopes, claims: marks)
-        let summary = try summaries(scopes, timelines: timelines, claims: marks, contradictions: contradictions)
-        let programmes = try programmeRows(portfolio: portfolio?.id, scope: scope, summary: summary)
+        let summary = summaries(timelines, contradictions: contradictions)
+        let programmes = catalog.programmeRows(portfolio: portfolio?.id, scope: scope, summary: summary)
         let generated = ISO8601DateFormatter().string(from: Date())
         return Report(
             title: portfolio?.title ?? scope ?? "All portfolios", portfolio: portfolio, scope: scope, asOf: asOf,
@@ -33,29 +34,64 @@ struct ReportLoader {
             claims: marks, sources: try sourceRows(Set(marks.map(\.source))))
     }
 
-    private func portfolioInfo(for scope: String?) throws -> PortfolioInfo? {
-        guard let scope else { return nil }
-        let rows = try connection.execute("""
-            SELECT f.id, f.title, f.title_ru, f.approved_on::text, f.approved_by, f.period_start::text, f.period_end::text,
-                   f.planned_programmes, f.planned_measures
-            FROM reporting.portfolios_at($2::date, $3::timestamptz) f
-            WHERE f.id = $1 OR f.id = (SELECT portfolio FROM reporting.programmes_at($2::date, $3::timestamptz) WHERE id = $1)
-            """, [scope, asOf, knownAt])
-        guard rows.rowCount > 0 else { return nil }
-        func date(_ column: Int) -> CalendarDate? { rows.string(0, column).flatMap(CalendarDate.init) }
-        return PortfolioInfo(id: rows.string(0, 0)!, title: rows.string(0, 1)!, titleRu: rows.string(0, 2),
-                             approvedOn: date(3), approvedBy: rows.string(0, 4), periodStart: date(5), periodEnd: date(6),
-                             plannedProgrammes: rows.int(0, 7), plannedMeasures: rows.int(0, 8))
+    /// Every portfolio and programme at the two times. Read whole, once: `portfolios_at` and
+    /// `programmes_at` compute every scope's estimate however few of their rows are asked for.
+    private struct Catalog {
+        struct Programme {
+            let id, portfolio, title, status: String
+            let milestonesReached, milestonesPlanned: Int
+        }
+        let portfolios: [PortfolioInfo]
+        /// In id order.
+        let programmes: [Programme]
+
+        /// SCOPE's portfolio: itself, or the programme's.
+        func portfolio(of scope: String?) -> PortfolioInfo? {
+            guard let scope else { return nil }
+            return portfolios.first { $0.id == scope }
+                ?? programmes.first { $0.id == scope }.flatMap { programme in portfolios.first { $0.id == programme.portfolio } }
+        }
+
+        /// A portfolio covers itself and its programmes; a programme itself; nothing given, everything.
+        func scopesCovered(by scope: String?) -> [String] {
+            portfolios.map(\.id).filter { scope == nil || $0 == scope }
+                + programmes.filter { scope == nil || $0.id == scope || $0.portfolio == scope }.map(\.id)
+        }
+
+        /// The programme table: every programme, or those of SCOPE's portfolio.
+        func programmeRows(portfolio: String?, scope: String?, summary: [ScopeSummary]) -> [ProgrammeRow] {
+            let summariesOf = Dictionary(grouping: summary, by: \.scope)
+            return programmes.filter { (portfolio == nil && scope == nil) || $0.portfolio == portfolio || $0.id == scope }.map { p in
+                let own = summariesOf[p.id] ?? []
+                let estimate = own.first { $0.unit == "measures" } ?? own.first
+                return ProgrammeRow(id: p.id, title: p.title, status: p.status, estimate: estimate?.estimate,
+                                    estimateUnit: estimate?.unit, lastClaim: estimate?.lastClaim.wording,
+                                    milestonesReached: p.milestonesReached, milestonesPlanned: p.milestonesPlanned)
+            }
+        }
     }
 
-    /// A portfolio covers itself and its programmes; a programme itself; nothing given, everything.
-    private func scopesCovered(scope: String?, portfolio: String?) throws -> [String] {
-        let rows = try connection.execute("""
-            SELECT id FROM reporting.portfolios_at($2::date, $3::timestamptz) WHERE $1::text IS NULL OR id = $1
-            UNION ALL
-            SELECT id FROM reporting.programmes_at($2::date, $3::timestamptz) WHERE $1::text IS NULL OR id = $1 OR portfolio = $1
-            """, [scope, asOf, knownAt])
-        return rows.column().compactMap { $0 }
+    private func readCatalog() throws -> Catalog {
+        let f = try connection.execute("""
+            SELECT id, title, title_ru, approved_on::text, approved_by, period_start::text, period_end::text,
+                   planned_programmes, planned_measures
+            FROM reporting.portfolios_at($1::date, $2::timestamptz)
+            """, [asOf, knownAt])
+        let portfolios = (0..<f.rowCount).map { r in
+            func date(_ column: Int) -> CalendarDate? { f.string(r, column).flatMap(CalendarDate.init) }
+            return PortfolioInfo(id: f.string(r, 0)!, title: f.string(r, 1)!, titleRu: f.string(r, 2),
+                                 approvedOn: date(3), approvedBy: f.string(r, 4), periodStart: date(5), periodEnd: date(6),
+                                 plannedProgrammes: f.int(r, 7), plannedMeasures: f.int(r, 8))
+        }
+        let p = try connection.execute("""
+            SELECT id, portfolio, title, status, milestones_reached, milestones_planned
+            FROM reporting.programmes_at($1::date, $2::timestamptz) ORDER BY id
+            """, [asOf, knownAt])
+        let programmes = (0..<p.rowCount).map { r in
+            Catalog.Programme(id: p.string(r, 0)!, portfolio: p.string(r, 1)!, title: p.string(r, 2)!, status: p.string(r, 3)!,
+                              milestonesReached: p.int(r, 4)!, milestonesPlanned: p.int(r, 5)!)
+        }
+        return Catalog(portfolios: portfolios, programmes: programmes)
     }
 
     private func liveClaims(_ scopes: [String]) throws -> [ClaimMark] {
@@ -97,6 +133,7 @@ struct ReportLoader {
               AND known_from <= $3::timestamptz AND (known_to IS NULL OR known_to > $3::timestamptz)
             ORDER BY scope, unit, date
             """, [scopes, asOf, knownAt])
+        let claimsOf = Dictionary(grouping: claims) { ScopeUnit(scope: $0.scope, unit: $0.unit) }
         var timelines: [Timeline] = []
         for r in 0..<rows.rowCount {
             let scope = rows.string(r, 0)!, unit = rows.string(r, 1)!
@@ -109,38 +146,24 @@ struct ReportLoader {
                 timelines[timelines.count - 1].steps.append(step)
             } else {
                 timelines.append(Timeline(scope: scope, unit: unit, steps: [step],
-                                          claims: claims.filter { $0.scope == scope && $0.unit == unit }))
+                                          claims: claimsOf[ScopeUnit(scope: scope, unit: unit)] ?? []))
             }
         }
         return timelines
     }
 
-    private func summaries(_ scopes: [String], timelines: [Timeline], claims: [ClaimMark],
-                           contradictions: [ContradictionRow]) throws -> [ScopeSummary] {
-        timelines.compactMap { timeline in
-            guard let last = timeline.steps.last,
-                  let lastClaim = timeline.claims.filter({ $0.asOf == last.date }).last else { return nil }
+    private func summaries(_ timelines: [Timeline], contradictions: [ContradictionRow]) -> [ScopeSummary] {
+        var contradictionsOf: [ScopeUnit: Int] = [:]
+        for row in contradictions { contradictionsOf[ScopeUnit(scope: row.scope, unit: row.unit), default: 0] += 1 }
+        return timelines.compactMap { timeline in
+            guard let last = timeline.steps.last, let lastClaim = timeline.claims.last(where: { $0.asOf == last.date }) else {
+                return nil
+            }
             let previous = timeline.steps.dropLast().last
             return ScopeSummary(
                 scope: timeline.scope, unit: timeline.unit, estimate: last.estimate, disputed: last.disputed,
                 claims: timeline.claims.count, previousEstimate: previous?.estimate, lastClaim: lastClaim,
-                contradictions: contradictions.filter { $0.scope == timeline.scope && $0.unit == timeline.unit }.count)
-        }
-    }
-
-    private func programmeRows(portfolio: String?, scope: String?, summary: [ScopeSummary]) throws -> [ProgrammeRow] {
-        let rows = try connection.execute("""
-            SELECT p.id, p.title, p.status, p.milestones_reached, p.milestones_planned
-            FROM reporting.programmes_at($3::date, $4::timestamptz) p
-            WHERE ($1::text IS NULL AND $2::text IS NULL) OR p.portfolio = $1 OR p.id = $2
-            ORDER BY p.id
-            """, [portfolio, scope, asOf, knownAt])
-        return (0..<rows.rowCount).map { r in
-            let id = rows.string(r, 0)!
-            let estimate = summary.first { $0.scope == id && $0.unit == "measures" } ?? summary.first { $0.scope == id }
-            return ProgrammeRow(id: id, title: rows.string(r, 1)!, status: rows.string(r, 2)!, estimate: estimate?.estimate,
-                                estimateUnit: estimate?.unit, lastClaim: estimate?.lastClaim.wording,
-                                milestonesReached: rows.int(r, 3)!, milestonesPlanned: rows.int(r, 4)!)
+                contradictions: contradictionsOf[ScopeUnit(scope: timeline.scope, unit: timeline.unit)] ?? 0)
         }
     }
 
@@ -174,4 +197,9 @@ struct ReportLoader {
                       speaker: rows.string(r, 3), publisher: rows.string(r, 4), url: rows.string(r, 5))
         }
     }
+}
+
+/// A timeline's key: claims, steps and contradictions are kept per scope and unit.
+private struct ScopeUnit: Hashable {
+    let scope, unit: String
 }
