@@ -316,6 +316,7 @@ final class Bench {
                 notes.append("rebuild: RSS \(megabytes(rss[0])) at a quarter, \(megabytes(rss[1])) at half, \(megabytes(rss[2])) at the end; "
                     + "synthetic portfolios of 20 programmes, each with milestones and 10 claims in 2 units.")
             }
+            try readingViews(connection)
             var milliseconds: [Double] = []
             for n in 0..<50 {
                 try store.append(to: "portfolio-p0", events: [ProjectionWorkload.claim(scope: "p0", n: n)])
@@ -329,6 +330,29 @@ final class Bench {
                 + "median \(String(format: "%.1f", milliseconds[milliseconds.count / 2])) ms over 50, "
                 + "slowest \(String(format: "%.1f", milliseconds.last!)) ms.")
         }
+    }
+
+    /// The reporting views that compute, each read whole. `status` (every scope's estimate) is
+    /// timed against reading the timeline it is made from; `programmes` and `portfolios`, each
+    /// built on it, against `status` itself. A view that scans its inputs again for each of
+    /// its rows shows as a multiple that grows with the number of events.
+    private func readingViews(_ connection: Connection) throws {
+        func seconds(_ relation: String) throws -> () throws -> Double {
+            {
+                let started = ContinuousClock.now
+                try connection.copyOut("COPY (SELECT * FROM \(relation)) TO STDOUT") { _ in }
+                return (ContinuousClock.now - started).seconds
+            }
+        }
+        let relations = ["projection.timeline", "reporting.status", "reporting.programmes", "reporting.portfolios"]
+        let medianSeconds = try medians(try relations.map(seconds))
+        let counts = try relations.map { try connection.execute("SELECT count(*) FROM \($0)").int(0, 0)! }
+        func format(_ index: Int) -> String {
+            "\(relations[index]) \(String(format: "%.2f", medianSeconds[index])) s (\(grouped(Double(counts[index]))) rows)"
+        }
+        func times(_ index: Int, _ base: Int) -> String { String(format: "%.1f", medianSeconds[index] / medianSeconds[base]) + "×" }
+        notes.append("reading whole views (median of \(options.rounds)): \(format(1)), \(times(1, 0)) reading \(format(0)); "
+            + "\(format(2)), \(times(2, 1)) status; \(format(3)), \(times(3, 1)) status.")
     }
 
     private func log(_ label: String, _ rate: Double) {
