@@ -159,6 +159,31 @@ final class ProgressTests: XCTestCase {
         XCTAssertEqual(try ustrack.run("history", "nowhere").status, 2)
     }
 
+    /// A reading command's SCOPE is checked at its known-at: a programme whose definition was
+    /// retracted can still be read as it was before, and one not yet recorded is unknown then.
+    /// Its claims outlive the retraction, so what `status` lists can be asked for by name.
+    func testScopeIsCheckedAtTheKnownAtTime() throws {
+        let beforeAdded = try connection.execute("SELECT now()::text").string(0, 0)!
+        Thread.sleep(forTimeInterval: 0.05)
+        let added = try JSONSerialization.jsonObject(with: Data(try run(
+            "programme", "add", "gone", "--portfolio", "p", "--title", "Gone", "--format", "json").utf8)) as! [String: Any]
+        _ = try claim("gone", "40 percent", "2023-05-17")
+        let beforeRetraction = try connection.execute("SELECT now()::text").string(0, 0)!
+        Thread.sleep(forTimeInterval: 0.05)
+        try run("retract", added["event_id"] as! String, "--reason", "added by mistake")
+
+        XCTAssertTrue(try run("status", "gone", "--known-at", beforeRetraction).contains("[40, 40]"))
+        XCTAssertTrue(try run("history", "gone", "--known-at", beforeRetraction).contains("40 percent"))
+        XCTAssertEqual(try estimate("gone", "measures"), "[40.0, 40.0]", "the claim was not retracted")
+        XCTAssertTrue(try run("status", "gone").contains("[40, 40]"), "status lists it, so status names it")
+        for scope in ["gone", "prog"] {
+            let early = try ustrack.run("status", scope, "--known-at", beforeAdded)
+            XCTAssertEqual(early.status, scope == "gone" ? 2 : 0, early.stderr)
+        }
+        let early = try ustrack.run("status", "gone", "--known-at", beforeAdded)
+        XCTAssertTrue(early.stderr.contains("unknown scope \"gone\" as known at"), early.stderr)
+    }
+
     /// The evidence beside a claim is read in the same two times as the claim.
     func testEvidenceBesideTheClaimsIsReadInTheSameTwoTimes() throws {
         try run("milestone", "add", "prog", "m1", "--title", "One", "--due", "2023-06-30")

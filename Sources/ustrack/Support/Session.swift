@@ -40,27 +40,34 @@ struct Session {
     }
 
     /// What every reading command does first: check the two times, connect, catch the
-    /// projections up, and make sure SCOPE exists.
+    /// projections up, and make sure SCOPE was known then.
     static func reading(databaseURL: String?, time: TimeOptions, scope: String?) throws
         -> (session: Session, asOf: CalendarDate, knownAt: String) {
         let asOf = try time.asOfDate()
         let session = try Session(databaseURL: databaseURL)
         let knownAt = try time.knownAtTimestamp(session.connection)
         try session.catchUp()
-        try session.checkScope(scope)
+        try session.checkScope(scope, asOf: asOf, knownAt: knownAt)
         return (session, asOf, knownAt)
     }
 
-    /// Fails with exit 2 when SCOPE names neither a portfolio nor a programme.
-    func checkScope(_ scope: String?) throws {
+    /// Fails with exit 2 when SCOPE names nothing known at the two times: no portfolio or
+    /// programme recorded (and not retracted) by known_at, and no scope with claims then (a
+    /// programme whose definition is retracted keeps its claims, and `status` lists them).
+    /// Asked in that order, each only if the one before found nothing: each function computes
+    /// every scope's estimate.
+    func checkScope(_ scope: String?, asOf: CalendarDate, knownAt: String) throws {
         guard let scope else { return }
         let known = try run {
             try connection.execute("""
-                SELECT 1 FROM reporting.portfolios WHERE id = $1 UNION ALL SELECT 1 FROM reporting.programmes WHERE id = $1
-                """, scope).rowCount > 0
+                SELECT EXISTS (SELECT 1 FROM reporting.status_at($2::date, $3::timestamptz) WHERE scope = $1)
+                    OR EXISTS (SELECT 1 FROM reporting.programmes_at($2::date, $3::timestamptz) WHERE id = $1)
+                    OR EXISTS (SELECT 1 FROM reporting.portfolios_at($2::date, $3::timestamptz) WHERE id = $1)
+                """, [scope, asOf, knownAt]).bool(0, 0) == true
         }
         if !known {
-            throw Failure.badInput("unknown scope \"\(scope)\": give a portfolio or programme id (`ustrack status` lists them)")
+            let then = knownAt == "now" ? "" : " as known at \(knownAt)"
+            throw Failure.badInput("unknown scope \"\(scope)\"\(then): give a portfolio or programme id (`ustrack status` lists them)")
         }
     }
 }
