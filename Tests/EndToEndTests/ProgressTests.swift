@@ -176,6 +176,8 @@ final class ProgressTests: XCTestCase {
         XCTAssertTrue(try run("history", "gone", "--known-at", beforeRetraction).contains("40 percent"))
         XCTAssertEqual(try estimate("gone", "measures"), "[40.0, 40.0]", "the claim was not retracted")
         XCTAssertTrue(try run("status", "gone").contains("[40, 40]"), "status lists it, so status names it")
+        let report = try JSONSerialization.jsonObject(with: Data(try run("report", "gone", "--format", "json").utf8)) as! [String: Any]
+        XCTAssertEqual((report["claims"] as! [[String: Any]]).map { $0["wording"] as? String }, ["40 percent"])
         for scope in ["gone", "prog"] {
             let early = try ustrack.run("status", scope, "--known-at", beforeAdded)
             XCTAssertEqual(early.status, scope == "gone" ? 2 : 0, early.stderr)

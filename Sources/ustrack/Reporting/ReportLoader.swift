@@ -52,10 +52,12 @@ struct ReportLoader {
                 ?? programmes.first { $0.id == scope }.flatMap { programme in portfolios.first { $0.id == programme.portfolio } }
         }
 
-        /// A portfolio covers itself and its programmes; a programme itself; nothing given, everything.
+        /// A portfolio covers itself and its programmes; a programme itself; nothing given,
+        /// everything. A scope in neither (a retracted programme whose claims stand) covers itself.
         func scopesCovered(by scope: String?) -> [String] {
-            portfolios.map(\.id).filter { scope == nil || $0 == scope }
+            let covered = portfolios.map(\.id).filter { scope == nil || $0 == scope }
                 + programmes.filter { scope == nil || $0.id == scope || $0.portfolio == scope }.map(\.id)
+            return covered.isEmpty ? (scope.map { [$0] } ?? []) : covered
         }
 
         /// The programme table: every programme, or those of SCOPE's portfolio.
