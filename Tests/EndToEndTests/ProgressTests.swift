@@ -186,6 +186,23 @@ final class ProgressTests: XCTestCase {
         XCTAssertTrue(early.stderr.contains("unknown scope \"gone\" as known at"), early.stderr)
     }
 
+    /// A report lists the sources its claims cite as they stood at known-at.
+    func testAReportListsItsSourcesAsTheyStoodAtKnownAt() throws {
+        let added = try JSONSerialization.jsonObject(with: Data(try run(
+            "source", "add", "s2", "--title", "Second", "--published-on", "2023-06-01", "--format", "json").utf8)) as! [String: Any]
+        try run("progress", "p", "40 percent", "--as-of", "2023-06-01", "--source", "s2")
+        let beforeRetraction = try connection.execute("SELECT now()::text").string(0, 0)!
+        Thread.sleep(forTimeInterval: 0.05)
+        try run("retract", added["event_id"] as! String, "--reason", "a duplicate")
+        func sources(_ extra: String...) throws -> [String?] {
+            let report = try JSONSerialization.jsonObject(with: Data(try run(["report", "p", "--format", "json"] + extra).utf8))
+                as! [String: Any]
+            return (report["sources"] as! [[String: Any]]).map { $0["id"] as? String }
+        }
+        XCTAssertEqual(try sources("--known-at", beforeRetraction), ["s2"])
+        XCTAssertEqual(try sources(), [], "retracted since")
+    }
+
     /// The evidence beside a claim is read in the same two times as the claim.
     func testEvidenceBesideTheClaimsIsReadInTheSameTwoTimes() throws {
         try run("milestone", "add", "prog", "m1", "--title", "One", "--due", "2023-06-30")

@@ -189,11 +189,14 @@ struct ReportLoader {
         return result
     }
 
+    /// The cited sources as they stood at known-at: one retracted since is still listed.
     private func sourceRows(_ ids: Set<String>) throws -> [SourceRow] {
         let rows = try connection.execute("""
-            SELECT id, title, published_on::text, speaker, publisher, url FROM reporting.sources
-            WHERE id = ANY ($1::text[]) ORDER BY published_on, id
-            """, [Array(ids)])
+            SELECT id, title, published_on::text, speaker, publisher, url FROM projection.sources
+            WHERE id = ANY ($1::text[])
+              AND recorded_at <= $2::timestamptz AND (retracted_at IS NULL OR retracted_at > $2::timestamptz)
+            ORDER BY published_on, id
+            """, [Array(ids), knownAt])
         return (0..<rows.rowCount).map { r in
             SourceRow(id: rows.string(r, 0)!, title: rows.string(r, 1)!, publishedOn: CalendarDate(rows.string(r, 2)!)!,
                       speaker: rows.string(r, 3), publisher: rows.string(r, 4), url: rows.string(r, 5))
