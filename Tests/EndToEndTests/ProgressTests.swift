@@ -184,6 +184,10 @@ final class ProgressTests: XCTestCase {
         }
         let early = try ustrack.run("status", "gone", "--known-at", beforeAdded)
         XCTAssertTrue(early.stderr.contains("unknown scope \"gone\" as known at"), early.stderr)
+        // A typo is answered with the nearest ids known then.
+        let typo = try ustrack.run("status", "progg")
+        XCTAssertEqual(typo.status, 2, typo.stderr)
+        XCTAssertTrue(typo.stderr.contains("unknown scope \"progg\": give a portfolio or programme id, such as \"prog\""), typo.stderr)
     }
 
     /// A report lists the sources its claims cite as they stood at known-at.

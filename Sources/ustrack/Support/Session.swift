@@ -65,9 +65,25 @@ struct Session {
                     OR EXISTS (SELECT 1 FROM reporting.portfolios_at($2::date, $3::timestamptz) WHERE id = $1)
                 """, [scope, asOf, knownAt]).bool(0, 0) == true
         }
-        if !known {
-            let then = knownAt == "now" ? "" : " as known at \(knownAt)"
-            throw Failure.badInput("unknown scope \"\(scope)\"\(then): give a portfolio or programme id (`ustrack status` lists them)")
+        guard !known else { return }
+        let then = knownAt == "now" ? "" : " as known at \(knownAt)"
+        let ids = try run {
+            try connection.execute("""
+                SELECT id FROM reporting.portfolios_at($1::date, $2::timestamptz)
+                UNION SELECT id FROM reporting.programmes_at($1::date, $2::timestamptz)
+                """, [asOf, knownAt]).column().compactMap { $0 }
         }
+        let hint: String
+        if ids.isEmpty {
+            hint = knownAt == "now"
+                ? "no portfolio or programme is recorded yet: add one with `ustrack portfolio define` or `ustrack programme add`"
+                : "no portfolio or programme had been recorded by then"
+        } else {
+            let near = NearestNames.nearest(to: scope, among: ids)
+            hint = "give a portfolio or programme id"
+                + (near.isEmpty ? "" : ", such as \(near.map { "\"\($0)\"" }.joined(separator: " or "))")
+                + " (\(ids.count) known; `ustrack report` lists every programme)"
+        }
+        throw Failure.badInput("unknown scope \"\(scope)\"\(then): \(hint)")
     }
 }
