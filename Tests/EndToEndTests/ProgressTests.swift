@@ -223,6 +223,13 @@ final class ProgressTests: XCTestCase {
         XCTAssertEqual(try evidence("--as-of", "2022-12-31"), "0/2", "reached in 2023, so not by the end of 2022")
         XCTAssertEqual(try evidence("--known-at", beforeReach), "0/2", "the reach was not recorded yet")
         XCTAssertTrue(try run("status", "prog", "--as-of", "2022-12-31").contains("0/2 milestones"))
+        // A programme with milestones and no claims shows its evidence alone.
+        try run("programme", "add", "bare", "--portfolio", "p", "--title", "Bare")
+        try run("milestone", "add", "bare", "m1", "--title", "One")
+        try run("milestone", "reach", "bare", "m1", "--on", "2023-04-06", "--source", "s")
+        XCTAssertTrue(try run("status", "bare").contains("no progress claims for bare as of"))
+        XCTAssertTrue(try run("status", "bare").contains("; 1/1 milestones reached (record a claim"))
+        XCTAssertTrue(try run("status", "bare", "--as-of", "2022-12-31").contains("; 0/1 milestones reached"))
 
         let report = try JSONSerialization.jsonObject(with: Data(try run("report", "p", "--format", "json", "--as-of", "2022-12-31").utf8))
             as! [String: Any]

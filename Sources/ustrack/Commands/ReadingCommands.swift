@@ -79,7 +79,18 @@ struct StatusCommand: ParsableCommand {
                               $0.lastClaim.wording, $0.lastClaim.asOf, $0.lastClaim.speaker ?? "", $0.lastClaim.source] })
         case .table:
             guard !rows.isEmpty else {
-                return Output.line("no progress claims\(scope.map { " for \($0)" } ?? "") as of \(asOf)\(time.knownAt.map { ", recorded by \($0)" } ?? "") (record one with `ustrack progress`)")
+                // A programme without claims may still have milestones: the evidence stands alone.
+                let evidence = try scope.flatMap { scope in
+                    try session.run {
+                        try session.connection.execute("""
+                            SELECT milestones_reached || '/' || milestones_planned FROM reporting.evidence_at($1::date, $2::timestamptz)
+                            WHERE scope = $3
+                            """, [asOf, knownAt, scope]).column().first ?? nil
+                    }
+                }
+                return Output.line("no progress claims\(scope.map { " for \($0)" } ?? "") as of \(asOf)"
+                    + (time.knownAt.map { ", recorded by \($0)" } ?? "") + (evidence.map { "; \($0) milestones reached" } ?? "")
+                    + " (record a claim with `ustrack progress`)")
             }
             Output.table(["SCOPE", "UNIT", "ESTIMATE %", "CLAIMS", "LAST CLAIM", "EVIDENCE"], rows.map { row in
                 [row.scope, row.unit,
