@@ -178,11 +178,9 @@ final class ProgressTests: XCTestCase {
         XCTAssertTrue(try run("status", "gone").contains("[40, 40]"), "status lists it, so status names it")
         let report = try JSONSerialization.jsonObject(with: Data(try run("report", "gone", "--format", "json").utf8)) as! [String: Any]
         XCTAssertEqual((report["claims"] as! [[String: Any]]).map { $0["wording"] as? String }, ["40 percent"])
-        for scope in ["gone", "prog"] {
-            let early = try ustrack.run("status", scope, "--known-at", beforeAdded)
-            XCTAssertEqual(early.status, scope == "gone" ? 2 : 0, early.stderr)
-        }
+        XCTAssertEqual(try ustrack.run("status", "prog", "--known-at", beforeAdded).status, 0, "recorded before, in setUp")
         let early = try ustrack.run("status", "gone", "--known-at", beforeAdded)
+        XCTAssertEqual(early.status, 2, early.stderr)
         XCTAssertTrue(early.stderr.contains("unknown scope \"gone\" as known at"), early.stderr)
         // A typo is answered with the nearest ids known then.
         let typo = try ustrack.run("status", "progg")
