@@ -49,10 +49,31 @@ public enum Migrator {
         return applied
     }
 
-    /// The highest applied version, or nil when the database has never been migrated.
+    /// The highest applied version, or nil when the database has never been migrated. A login
+    /// in ustrack_reader or ustrack_writer may not read the migrations table and asks
+    /// `reporting.schema_version()` (from version 12) instead.
     public static func currentVersion(_ connection: Connection) throws -> Int? {
-        let exists = try connection.execute("SELECT to_regclass('public.ustrack_schema_migrations') IS NOT NULL")
-        guard exists.bool(0, 0) == true else { return nil }
-        return try connection.execute("SELECT max(version) FROM public.ustrack_schema_migrations").int(0, 0)
+        let access = try connection.execute("""
+            SELECT t IS NOT NULL, t IS NOT NULL AND has_table_privilege(t, 'SELECT'),
+                   f IS NOT NULL AND has_function_privilege(f, 'EXECUTE')
+            FROM to_regclass('public.ustrack_schema_migrations') t, to_regprocedure('reporting.schema_version()') f
+            """)
+        guard access.bool(0, 0) == true else { return nil }
+        if access.bool(0, 1) == true {
+            return try connection.execute("SELECT max(version) FROM public.ustrack_schema_migrations").int(0, 0)
+        }
+        guard access.bool(0, 2) == true else { throw SchemaVersionHidden(role: try connection.execute("SELECT current_user").string(0, 0) ?? "?") }
+        return try connection.execute("SELECT reporting.schema_version()").int(0, 0)
+    }
+}
+
+/// A role that may read neither the migrations table nor `reporting.schema_version()`: the
+/// database is older than version 12, or the role is in neither ustrack role.
+public struct SchemaVersionHidden: Error, CustomStringConvertible {
+    public let role: String
+    public var description: String {
+        "the role \(role) may not read this database's schema version: it needs to be a member of ustrack_reader "
+            + "(to read) or ustrack_writer (to record), and the database at schema version 12 or later "
+            + "(`ustrack db migrate`, run as the database's owner)"
     }
 }

@@ -1,5 +1,6 @@
 import ChildProcess
 import Foundation
+import Migrations
 import Postgres
 import TestSupport
 import XCTest
@@ -250,10 +251,12 @@ final class ProgressTests: XCTestCase {
         let functions = try connection.execute("""
             SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'reporting'
             """).column().compactMap { $0 }
-        XCTAssertEqual(Set(functions), ["status_at", "contradictions_at", "milestones_at", "evidence_at", "programmes_at", "portfolios_at"])
-        for function in functions {
+        XCTAssertEqual(Set(functions), ["status_at", "contradictions_at", "milestones_at", "evidence_at", "programmes_at", "portfolios_at",
+                                        "claims_at", "progress_timeline_at", "sources_at", "schema_version"])
+        for function in functions where function != "schema_version" {
             XCTAssertNoThrow(try connection.execute("SELECT * FROM reporting.\(function)('2023-12-31', now())"), function)
         }
+        XCTAssertEqual(try connection.execute("SELECT reporting.schema_version()").int(0, 0), Migrator.latestVersion)
         let writes = [
             "INSERT INTO projection.claims (event_id) VALUES (gen_random_uuid())",
             "UPDATE projection.timeline SET disputed = true",
@@ -270,6 +273,47 @@ final class ProgressTests: XCTestCase {
                 XCTAssertEqual((error as? PostgresError)?.sqlState, .insufficientPrivilege, "\(statement): \(error)")
             }
         }
+    }
+
+    /// Logins in either role can use the CLI: a reader every reading command, a writer those
+    /// and recording too. What a role may not do is refused with what it would need.
+    func testTheCLIServesLoginsInEitherRole() throws {
+        try run("milestone", "add", "prog", "m1", "--title", "One")
+        _ = try claim("prog", "40 percent", "2023-05-17")
+        var logins: [String: UstrackBinary] = [:]
+        for (login, role) in [("analyst", "ustrack_reader"), ("clerk", "ustrack_writer")] {
+            // Roles belong to the whole server, which other tests share.
+            try connection.execute("""
+                DO $$ BEGIN CREATE ROLE \(login) LOGIN IN ROLE \(role); EXCEPTION WHEN duplicate_object THEN NULL; END $$
+                """)
+            var binary = ustrack!
+            let url = binary.environment["DATABASE_URL"]!
+            binary.environment["DATABASE_URL"] = url.replacingOccurrences(
+                of: #"^postgresql://[^@]*@"#, with: "postgresql://\(login)@", options: .regularExpression)
+            logins[login] = binary
+        }
+        let reading: [[String]] = [
+            ["status"], ["status", "prog"], ["history", "prog"], ["contradictions"], ["events", "--limit", "1"],
+            ["report", "p", "--format", "md"], ["chart", "prog", "--ascii"], ["db", "status"],
+        ]
+        for (login, binary) in logins {
+            for arguments in reading {
+                let outcome = try binary.run(arguments)
+                XCTAssertEqual(outcome.status, 0, "\(login) \(arguments): \(outcome.stderr)")
+            }
+            XCTAssertTrue(try binary.run("history", "prog").stdout.contains("40 percent"), login)
+            XCTAssertTrue(try binary.run("report", "p", "--format", "md").stdout.contains("40 percent"), login)
+        }
+        let events = { try self.connection.execute("SELECT count(*) FROM store.events").int(0, 0) }
+        let before = try events()
+        let refused = try logins["analyst"]!.run("progress", "prog", "50 percent", "--as-of", "2023-06-01", "--source", "s")
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("recording and `projections` need a member of ustrack_writer"), refused.stderr)
+        XCTAssertEqual(try events(), before, "nothing written")
+        XCTAssertEqual(try logins["clerk"]!.run("progress", "prog", "50 percent", "--as-of", "2023-06-01", "--source", "s").status, 0)
+        XCTAssertEqual(try events(), before! + 1)
+        XCTAssertTrue(try logins["analyst"]!.run("status", "prog").stdout.contains("[50, 50]"), "the writer caught the projections up")
+        XCTAssertEqual(try logins["clerk"]!.run("projections", "status").status, 0)
     }
 
     func testFollowPicksUpEventsFromAnotherProcessAndRecoversAfterARestart() throws {

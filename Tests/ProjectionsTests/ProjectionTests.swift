@@ -62,6 +62,16 @@ final class ProjectionTests: XCTestCase {
         try afterEach()
     }
 
+    /// Each view that has a function for the two times gives what its function gives today.
+    private func assertTodaysViewsAreTheFunctionsToday(file: StaticString = #filePath, line: UInt = #line) throws {
+        for name in ["status", "contradictions", "milestones", "evidence", "programmes", "portfolios", "claims",
+                     "progress_timeline", "sources"] {
+            XCTAssertEqual(try store.connection.execute("SELECT t::text FROM reporting.\(name) t ORDER BY 1").column(),
+                           try store.connection.execute("SELECT t::text FROM reporting.\(name)_at(current_date, now()) t ORDER BY 1").column(),
+                           name, file: file, line: line)
+        }
+    }
+
     /// Every reporting view and projection table, each row as text, sorted.
     private func snapshot() throws -> [String: [String]] {
         var tables: [String: [String]] = [:]
@@ -95,6 +105,7 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(incremental["reporting.contradictions"]?.count, 1, "the same-day clash of programme a")
         XCTAssertEqual(incremental["reporting.claims"]?.count, 6)
         XCTAssertGreaterThan(incremental["projection.timeline"]?.count ?? 0, 6, "older versions are kept")
+        try assertTodaysViewsAreTheFunctionsToday()
 
         let report = try runner.rebuild()
         XCTAssertEqual(report.events, try store.connection.execute("SELECT count(*) FROM store.events").int(0, 0))
@@ -407,12 +418,7 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(try portfolio("2023-09-01", try justBefore(revision)), ["300 - 1 1"])
         XCTAssertEqual(try portfolio("2023-09-01", try recordedAt(revision)), ["400 2023-07-01 1 1"])
         XCTAssertEqual(try portfolio("2023-09-01", "now"), ["400 2023-07-01 1 0"])
-        // Today's views are the functions today.
-        for name in ["milestones", "evidence", "programmes", "portfolios"] {
-            XCTAssertEqual(try store.connection.execute("SELECT t::text FROM reporting.\(name) t ORDER BY 1").column(),
-                           try store.connection.execute("SELECT t::text FROM reporting.\(name)_at(current_date, now()) t ORDER BY 1").column(),
-                           name)
-        }
+        try assertTodaysViewsAreTheFunctionsToday()
         let incremental = try snapshot()
         try assertRebuilds(in: [1, 3, 100], give: incremental)
     }

@@ -131,13 +131,10 @@ struct HistoryCommand: ParsableCommand {
         let result = try session.run {
             try session.connection.execute("""
                 SELECT t.unit, t.date::text, t.estimate_lo, t.estimate_hi, t.estimate_lo_inclusive, t.estimate_hi_inclusive,
-                       t.disputed, c.wording, coalesce(c.speaker, s.speaker), c.source, c.lo, c.hi
-                FROM projection.timeline t
-                JOIN projection.claims c ON c.scope = t.scope AND c.unit = t.unit AND c.as_of = t.date
-                    AND c.recorded_at <= $3::timestamptz AND (c.retracted_at IS NULL OR c.retracted_at > $3::timestamptz)
-                LEFT JOIN projection.sources s ON s.id = c.source
-                WHERE t.scope = $1 AND t.date <= $2::date
-                  AND t.known_from <= $3::timestamptz AND (t.known_to IS NULL OR t.known_to > $3::timestamptz)
+                       t.disputed, c.wording, c.speaker, c.source, c.lo, c.hi
+                FROM reporting.progress_timeline_at($2::date, $3::timestamptz) t
+                JOIN reporting.claims_at($2::date, $3::timestamptz) c ON c.scope = t.scope AND c.unit = t.unit AND c.as_of = t.date
+                WHERE t.scope = $1
                 ORDER BY t.unit, t.date, c.position
                 """, [scope, asOf, knownAt])
         }

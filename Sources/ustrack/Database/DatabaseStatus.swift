@@ -38,9 +38,19 @@ struct DatabaseStatus: Encodable {
         let server = try connection.execute("SHOW server_version").string(0, 0) ?? "?"
         let schema = try Migrator.currentVersion(connection)
         var events: Int64?, streams: Int64?, readers: [Reader] = []
-        if (schema ?? 0) >= 1 {
+        // A login in ustrack_reader may read none of these, one in ustrack_writer not the streams.
+        func readable(_ table: String) throws -> Bool {  // a table of schema store
+            try connection.execute("""
+                SELECT CASE WHEN has_schema_privilege('store', 'USAGE') THEN has_table_privilege($1, 'SELECT') ELSE false END
+                """, table).bool(0, 0) == true
+        }
+        if (schema ?? 0) >= 1, try readable("store.events") {
             events = try connection.execute("SELECT count(*) FROM store.events").int64(0, 0)
-            streams = try connection.execute("SELECT count(*) FROM store.streams WHERE version > 0").int64(0, 0)
+            if try readable("store.streams") {
+                streams = try connection.execute("SELECT count(*) FROM store.streams WHERE version > 0").int64(0, 0)
+            }
+        }
+        if (schema ?? 0) >= 1, try readable("store.events"), try readable("store.checkpoints") {
             let rows = try connection.execute("""
                 SELECT c.name, c.position,
                        (SELECT count(*) FROM store.events e WHERE (e.tx, e.position) > (c.tx, c.position))

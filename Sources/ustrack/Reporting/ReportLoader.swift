@@ -3,7 +3,8 @@ import Postgres
 import Reports
 import Tracker
 
-/// Reads a `Report` from the projections at one (as-of, known-at) pair.
+/// Reads a `Report` at one (as-of, known-at) pair, through the reporting schema alone, so a
+/// login in ustrack_reader can make one.
 struct ReportLoader {
     let connection: Connection
     let asOf: CalendarDate
@@ -98,12 +99,11 @@ struct ReportLoader {
 
     private func liveClaims(_ scopes: [String]) throws -> [ClaimMark] {
         let rows = try connection.execute("""
-            SELECT c.event_id, c.scope, c.unit, c.wording, c.lo, c.hi, c.lo_inclusive, c.hi_inclusive, c.as_of::text,
-                   coalesce(c.speaker, s.speaker), c.source, s.title, s.url
-            FROM projection.claims c LEFT JOIN projection.sources s ON s.id = c.source
-            WHERE c.scope = ANY ($1::text[]) AND c.as_of <= $2::date
-              AND c.recorded_at <= $3::timestamptz AND (c.retracted_at IS NULL OR c.retracted_at > $3::timestamptz)
-            ORDER BY c.as_of, c.position
+            SELECT claim_id, scope, unit, wording, lo, hi, lo_inclusive, hi_inclusive, as_of::text,
+                   speaker, source, source_title, source_url
+            FROM reporting.claims_at($2::date, $3::timestamptz)
+            WHERE scope = ANY ($1::text[])
+            ORDER BY as_of, position
             """, [scopes, asOf, knownAt])
         return (0..<rows.rowCount).map { r in
             ClaimMark(id: rows.uuid(r, 0)!, scope: rows.string(r, 1)!, unit: rows.string(r, 2)!, wording: rows.string(r, 3)!,
@@ -130,9 +130,8 @@ struct ReportLoader {
     private func timelineRows(_ scopes: [String], claims: [ClaimMark]) throws -> [Timeline] {
         let rows = try connection.execute("""
             SELECT scope, unit, date::text, estimate_lo, estimate_hi, estimate_lo_inclusive, estimate_hi_inclusive, disputed
-            FROM projection.timeline
-            WHERE scope = ANY ($1::text[]) AND date <= $2::date
-              AND known_from <= $3::timestamptz AND (known_to IS NULL OR known_to > $3::timestamptz)
+            FROM reporting.progress_timeline_at($2::date, $3::timestamptz)
+            WHERE scope = ANY ($1::text[])
             ORDER BY scope, unit, date
             """, [scopes, asOf, knownAt])
         let claimsOf = Dictionary(grouping: claims) { ScopeUnit(scope: $0.scope, unit: $0.unit) }
@@ -192,11 +191,10 @@ struct ReportLoader {
     /// The cited sources as they stood at known-at: one retracted since is still listed.
     private func sourceRows(_ ids: Set<String>) throws -> [SourceRow] {
         let rows = try connection.execute("""
-            SELECT id, title, published_on::text, speaker, publisher, url FROM projection.sources
+            SELECT id, title, published_on::text, speaker, publisher, url FROM reporting.sources_at($2::date, $3::timestamptz)
             WHERE id = ANY ($1::text[])
-              AND recorded_at <= $2::timestamptz AND (retracted_at IS NULL OR retracted_at > $2::timestamptz)
             ORDER BY published_on, id
-            """, [Array(ids), knownAt])
+            """, [Array(ids), asOf, knownAt])
         return (0..<rows.rowCount).map { r in
             SourceRow(id: rows.string(r, 0)!, title: rows.string(r, 1)!, publishedOn: CalendarDate(rows.string(r, 2)!)!,
                       speaker: rows.string(r, 3), publisher: rows.string(r, 4), url: rows.string(r, 5))

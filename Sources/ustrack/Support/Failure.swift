@@ -48,6 +48,12 @@ extension Failure {
                 return conflict("\(error); other writers kept changing it. Try again.")
             }
             return other("\(error)")
+        case let error as PostgresError where error.sqlState == .insufficientPrivilege:
+            return other("""
+                the database refused: \(error). This login's role may not do that: recording and \
+                `projections` need a member of ustrack_writer, reading commands one of ustrack_reader or \
+                ustrack_writer, and `db migrate` the database's owner
+                """)
         case let error as PostgresError:
             return other("the database refused: \(error)")
         default:
