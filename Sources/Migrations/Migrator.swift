@@ -62,7 +62,9 @@ public enum Migrator {
         if access.bool(0, 1) == true {
             return try connection.execute("SELECT max(version) FROM public.ustrack_schema_migrations").int(0, 0)
         }
-        guard access.bool(0, 2) == true else { throw SchemaVersionHidden(role: try connection.execute("SELECT current_user").string(0, 0) ?? "?") }
+        guard access.bool(0, 2) == true else {
+            throw SchemaVersionHidden(role: try connection.execute("SELECT current_user").string(0, 0) ?? "?")
+        }
         return try connection.execute("SELECT reporting.schema_version()").int(0, 0)
     }
 }
