@@ -222,6 +222,9 @@ final class ProgressTests: XCTestCase {
         XCTAssertEqual(try evidence("--as-of", "2022-12-31"), "0/2", "reached in 2023, so not by the end of 2022")
         XCTAssertEqual(try evidence("--known-at", beforeReach), "0/2", "the reach was not recorded yet")
         XCTAssertTrue(try run("status", "prog", "--as-of", "2022-12-31").contains("0/2 milestones"))
+        let csv = try run("status", "--format", "csv").split(separator: "\n")
+        XCTAssertTrue(csv[0].hasSuffix(",last_claim_source,milestones_reached,milestones_planned"), String(csv[0]))
+        XCTAssertTrue(csv.contains { $0.hasPrefix("prog,measures,") && $0.hasSuffix(",1,2") }, "\(csv)")
         // A programme with milestones and no claims shows its evidence alone.
         try run("programme", "add", "bare", "--portfolio", "p", "--title", "Bare")
         try run("milestone", "add", "bare", "m1", "--title", "One")

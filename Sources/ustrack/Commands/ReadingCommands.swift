@@ -73,10 +73,12 @@ struct StatusCommand: ParsableCommand {
         case .json: try Output.json(rows)
         case .csv:
             Output.csv([["scope", "unit", "as_of", "estimate_lo", "estimate_hi", "estimate_lo_inclusive", "estimate_hi_inclusive",
-                         "disputed", "claims", "last_claim_wording", "last_claim_as_of", "last_claim_speaker", "last_claim_source"]]
+                         "disputed", "claims", "last_claim_wording", "last_claim_as_of", "last_claim_speaker", "last_claim_source",
+                         "milestones_reached", "milestones_planned"]]
                 + rows.map { [$0.scope, $0.unit, $0.asOf, PercentInterval.format($0.estimateLo), PercentInterval.format($0.estimateHi),
                               String($0.estimateLoInclusive), String($0.estimateHiInclusive), String($0.disputed), String($0.claims),
-                              $0.lastClaim.wording, $0.lastClaim.asOf, $0.lastClaim.speaker ?? "", $0.lastClaim.source] })
+                              $0.lastClaim.wording, $0.lastClaim.asOf, $0.lastClaim.speaker ?? "", $0.lastClaim.source,
+                              $0.milestonesReached.map(String.init) ?? "", $0.milestonesPlanned.map(String.init) ?? ""] })
         case .table:
             guard !rows.isEmpty else {
                 // A programme without claims may still have milestones: the evidence stands alone.
