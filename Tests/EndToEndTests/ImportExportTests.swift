@@ -123,4 +123,82 @@ final class ImportExportTests: XCTestCase {
         // The restored log still decides like the original: the retracted reach can be recorded again.
         XCTAssertEqual(try restore.run("milestone", "reach", "customs", "m1", "--on", "2023-05-02", "--source", "mfa").status, 0)
     }
+
+    /// A register kept before ustrack keeps its recording times, and reading at an earlier
+    /// known-at sees only what it held then; the time of entry stays in the metadata.
+    func testRecordedAtBackdatesAnImportedLineAndKnownAtSeesIt() throws {
+        let conninfo = try TestDatabase.create(name)
+        let ustrack = UstrackBinary(database: conninfo)
+        let lines = [
+            #"{"command": "portfolio define", "id": "union-state", "title": "Union State", "recorded-at": "2022-03-15T09:00:00Z"}"#,
+            #"{"command": "source add", "id": "mfa", "title": "Statement", "published-on": "2022-06-30", "recorded-at": "2022-07-04T09:00:00Z"}"#,
+            #"{"command": "progress", "scope": "union-state", "wording": "40 percent", "as-of": "2022-06-30", "source": "mfa", "recorded-at": "2022-07-04T09:05:00Z"}"#,
+            #"{"command": "source add", "id": "minsk", "title": "Meeting", "published-on": "2023-01-19", "recorded-at": "2023-03-02T09:55:00+03:00"}"#,
+            #"{"command": "progress", "scope": "union-state", "wording": "70 percent", "as-of": "2023-01-19", "source": "minsk", "recorded-at": "2023-03-02T10:00:00+03:00"}"#,
+        ]
+        let imported = try ustrack.run("import", try write(lines, to: "register.ndjson"))
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let connection = try Connection.connect(conninfo)
+        let recorded = try connection.execute("""
+            SELECT to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), metadata ->> 'entered_at' IS NOT NULL
+            FROM store.events ORDER BY position
+            """)
+        XCTAssertEqual((0..<recorded.rowCount).map { recorded.string($0, 0)! },
+                       ["2022-03-15 09:00", "2022-07-04 09:00", "2022-07-04 09:05", "2023-03-02 06:55", "2023-03-02 07:00"])
+        XCTAssertEqual((0..<recorded.rowCount).map { recorded.string($0, 1)! }, ["t", "t", "t", "t", "t"])
+
+        let then = try ustrack.run("status", "union-state", "--known-at", "2023-02-01", "--format", "json")
+        XCTAssertEqual(then.status, 0, then.stderr)
+        XCTAssertTrue(then.stdout.contains("\"40 percent\""), then.stdout)
+        XCTAssertFalse(then.stdout.contains("\"70 percent\""), then.stdout)
+        let now = try ustrack.run("status", "union-state", "--format", "json")
+        XCTAssertTrue(now.stdout.contains("\"70 percent\""), now.stdout)
+    }
+
+    func testABadRecordedAtRejectsTheFile() throws {
+        let conninfo = try TestDatabase.create(name)
+        let ustrack = UstrackBinary(database: conninfo)
+        let define = #"{"command": "portfolio define", "id": "union-state", "title": "Union State", "recorded-at": "2022-03-15T09:00:00Z"}"#
+        let bad: [(lines: [String], message: String)] = [
+            ([#"{"command": "portfolio define", "id": "p", "title": "P", "recorded-at": "2022-03-15"}"#], "ISO 8601 time with its zone"),
+            ([#"{"command": "portfolio define", "id": "p", "title": "P", "recorded-at": 20220315}"#], "ISO 8601 time with its zone"),
+            ([#"{"command": "portfolio define", "id": "p", "title": "P", "recorded-at": "2999-01-01T00:00:00Z"}"#], "is in the future"),
+            // Out of order: the second line says it was recorded before the first.
+            ([define, #"{"command": "programme add", "id": "x", "portfolio": "union-state", "title": "X", "recorded-at": "2022-03-14T09:00:00Z"}"#],
+             "goes back in time"),
+            // A line without a time is recorded now: a backdated line cannot follow it.
+            ([#"{"command": "portfolio define", "id": "p", "title": "P"}"#, define], "goes back in time"),
+            // Facts cannot be dated after the day they were recorded.
+            ([define, #"{"command": "source add", "id": "s", "title": "S", "published-on": "2022-06-30", "recorded-at": "2022-03-16T00:00:00Z"}"#],
+             "after today (2022-03-16)"),
+        ]
+        for (lines, message) in bad {
+            let outcome = try ustrack.run("import", try write(lines, to: "bad.ndjson"))
+            XCTAssertEqual(outcome.status, 2, "\(lines): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stderr.contains(message), "\(lines) should mention \(message): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stderr.contains("Nothing was imported."), outcome.stderr)
+            XCTAssertEqual(try Connection.connect(conninfo).execute("SELECT count(*) FROM store.events").int(0, 0), 0)
+        }
+    }
+
+    /// The same line twice in one file is one command; a command's events are named by its id,
+    /// so a retraction in the same file can name them.
+    func testALineGivenTwiceIsOneCommandAndItsEventIdIsDerived() throws {
+        let conninfo = try TestDatabase.create(name)
+        let ustrack = UstrackBinary(database: conninfo)
+        let claim = #"{"command": "progress", "scope": "union-state", "wording": "more than half", "as-of": "2023-05-17", "source": "mfa", "unit": "measures"}"#
+        let lines = Array(commands.prefix(3)) + [claim, claim]
+        try "text".write(to: folder.appending(path: "statement.txt"), atomically: true, encoding: .utf8)
+        let first = try ustrack.run("import", try write(lines, to: "twice.ndjson"), "--format", "json")
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("\"events\" : 4"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("\"already_imported\" : 1"), first.stdout)
+        let claimId = try Connection.connect(conninfo).execute("SELECT event_id FROM store.events WHERE type = 'ProgressClaimed'").string(0, 0)!
+
+        // Another database, the same file: the same event id.
+        let other = try TestDatabase.create(name + "b")
+        XCTAssertEqual(try UstrackBinary(database: other).run("import", folder.appending(path: "twice.ndjson").path).status, 0)
+        XCTAssertEqual(try Connection.connect(other).execute("SELECT event_id FROM store.events WHERE type = 'ProgressClaimed'").string(0, 0),
+                       claimId)
+    }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Crypto
 import Foundation
 import Postgres
 import Tracker
@@ -7,7 +6,8 @@ import Tracker
 /// One line of an NDJSON import: a command in the CLI's own words, or an event as `export`
 /// writes it.
 enum ImportLine {
-    case command(RecordingCommand, id: UUID)
+    /// `recordedAt` is the line's "recorded-at": when an earlier register recorded it.
+    case command(RecordingCommand, id: UUID, recordedAt: Date?)
     case event(ExportedEvent)
 
     /// Reads one line; `baseDirectory` resolves the relative `file` of `source add` lines.
@@ -30,6 +30,7 @@ enum ImportLine {
         fields["command"] = nil
         let id = try commandId(object)
         fields["command-id"] = nil
+        let recordedAt = try recordedAt(fields.removeValue(forKey: "recorded-at"))
         for reserved in ["format", "database-url"] where fields[reserved] != nil {
             throw Failure.badInput("\"\(reserved)\" applies to the whole import, not to one line")
         }
@@ -47,7 +48,7 @@ enum ImportLine {
         // The command's own type parses its arguments: parsing from the root would build the
         // whole command tree again for every line, most of an import's time.
         do {
-            return .command(try type.parse(arguments), id: id)
+            return .command(try type.parse(arguments), id: id, recordedAt: recordedAt)
         } catch {
             throw Failure.badInput(type.message(for: error).replacingOccurrences(of: "--", with: ""))
         }
@@ -61,12 +62,26 @@ enum ImportLine {
             }
             return id
         }
-        let canonical = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        var bytes = Array(SHA256.hash(data: canonical).prefix(16))
-        bytes[6] = (bytes[6] & 0x0f) | 0x50  // name-based, as UUID version 5
-        bytes[8] = (bytes[8] & 0x3f) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(naming: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+    }
+
+    /// A register kept before ustrack (a secretariat's ledger) keeps its own dates: an ISO 8601
+    /// time with its zone, not in the future. The time the line was entered goes into metadata.
+    private static func recordedAt(_ value: Any?) throws -> Date? {
+        guard let value, !(value is NSNull) else { return nil }
+        let wanted = "\"recorded-at\" must be an ISO 8601 time with its zone, e.g. \"2023-05-22T09:00:00Z\""
+        guard let text = value as? String else { throw Failure.badInput(wanted) }
+        let formatter = ISO8601DateFormatter()
+        var date = formatter.date(from: text)
+        if date == nil {
+            formatter.formatOptions.insert(.withFractionalSeconds)
+            date = formatter.date(from: text)
+        }
+        guard let date else { throw Failure.badInput("\(wanted); got \"\(text)\"") }
+        guard date <= Date() else {
+            throw Failure.badInput("\"recorded-at\" \(text) is in the future: give when the line was recorded, at the latest now")
+        }
+        return date
     }
 
     private static func text(_ value: Any, _ name: String) throws -> String {

@@ -75,6 +75,8 @@ struct Importer {
         var decided: [Int: (stream: StreamName, events: [NewEvent])] = [:]
         var skipped: Set<Int> = []
         var firstLineOf: [UUID: Int] = [:]
+        // Backdated lines keep the order they were recorded in; a line without a time is now.
+        var latestRecordedAt: (date: Date, line: Int)?
         // Lines are read in chunks, and each chunk asks the log once which of its command and
         // event ids it already holds (not once a line), then is folded in order into the states.
         var chunk: [(number: Int, line: ImportLine)] = []
@@ -93,7 +95,7 @@ struct Importer {
             var commandIds: [UUID] = [], eventIds: [UUID] = []
             for (_, line) in chunk {
                 switch line {
-                case .command(_, let id): commandIds.append(id)
+                case .command(_, let id, _): commandIds.append(id)
                 case .event(let event): eventIds.append(event.id)
                 }
             }
@@ -109,10 +111,10 @@ struct Importer {
                                 type: event.type, schemaVersion: event.schemaVersion, data: event.data)
                             try recorder.applyImported(decodedEvent, id: event.id, stream: stream)
                         }
-                    case .command(let command, let id):
+                    case .command(let command, let id, let recordedAt):
                         if knownCommands.contains(id) { skipped.insert(number); return }
-                        let decision = try recorder.decide(try command.command())
-                        let events = try Recorder.newEvents(decision, commandId: id)
+                        let decision = try recorder.decide(try command.command(), on: recordedAt.map { CalendarDate($0, in: .current) })
+                        let events = try Recorder.newEvents(decision, commandId: id, recordedAt: recordedAt)
                         recorder.apply(decision, ids: events.map(\.id))
                         decided[number] = (decision.stream, events)
                     }
@@ -124,16 +126,31 @@ struct Importer {
         try source.forEachLine { number, text in
             guard !text.allSatisfy(\.isWhitespace) else { return }
             summary.lines += 1
-            chunk.append((number, try atLine(number) {
+            let parsed = try atLine(number) { () throws -> ImportLine? in
                 let line = try ImportLine.parse(text, baseDirectory: source.baseDirectory)
-                if case .event(let event) = line {
-                    if let first = firstLineOf[event.id] {
-                        throw Failure.badInput("event id \(event.id.uuidString.lowercased()) appears twice (first on line \(first))")
+                let (id, what, recordedAt): (UUID, String, Date?) = switch line {
+                case .event(let event): (event.id, "event id", nil)
+                case .command(_, let id, let recordedAt): (id, "command id", recordedAt ?? Date())
+                }
+                if let first = firstLineOf[id] {
+                    // A command given twice is one command, as the log treats a known command id.
+                    if case .command = line { return nil }
+                    throw Failure.badInput("\(what) \(id.uuidString.lowercased()) appears twice (first on line \(first))")
+                }
+                firstLineOf[id] = number
+                if let recordedAt {
+                    if let latest = latestRecordedAt, recordedAt < latest.date {
+                        throw Failure.badInput("""
+                            "recorded-at" goes back in time: line \(latest.line) was recorded later, at \
+                            \(ExportLine.iso(latest.date)); order the lines as they were recorded
+                            """)
                     }
-                    firstLineOf[event.id] = number
+                    latestRecordedAt = (recordedAt, number)
                 }
                 return line
-            }))
+            }
+            guard let parsed else { skipped.insert(number); return }
+            chunk.append((number, parsed))
             if chunk.count >= 2000 { try foldChunk() }
         }
         try foldChunk()

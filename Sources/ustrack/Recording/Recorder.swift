@@ -23,8 +23,9 @@ final class Recorder {
     }
 
     /// Decides a command against the streams as loaded (and as changed by earlier decisions
-    /// of this recorder). Throws `ValidationError` for bad input.
-    func decide(_ command: Command) throws -> Decision {
+    /// of this recorder). Throws `ValidationError` for bad input. `on` replaces today for a
+    /// line an earlier register recorded: its facts cannot be dated after that day.
+    func decide(_ command: Command, on day: CalendarDate? = nil) throws -> Decision {
         try load(command.streamsToRead)
         var target: RetractionTarget?
         if case .retract(let retraction) = command {
@@ -35,7 +36,7 @@ final class Recorder {
             try refuseKnownText(sha256)
             pendingTexts[sha256] = source.id
         }
-        return try Decider.decide(command, context: DecisionContext(today: today, streams: states, retractionTarget: target))
+        return try Decider.decide(command, context: DecisionContext(today: day ?? today, streams: states, retractionTarget: target))
     }
 
     /// The same text stored twice would be two sources for one document.
@@ -104,11 +105,14 @@ final class Recorder {
     }
 
     /// The store's form of decided events, with metadata saying who and what caused them.
-    static func newEvents(_ decision: Decision, commandId: UUID) throws -> [NewEvent] {
-        try decision.events.map { event in
-            NewEvent(type: event.type, schemaVersion: event.schemaVersion,
+    /// Backdated events (`recordedAt`, from an import line) say in metadata when they were entered.
+    static func newEvents(_ decision: Decision, commandId: UUID, recordedAt: Date? = nil) throws -> [NewEvent] {
+        try decision.events.enumerated().map { index, event in
+            NewEvent(id: UUID(event: index, ofCommand: commandId), type: event.type, schemaVersion: event.schemaVersion,
                      data: String(decoding: try event.encode(), as: UTF8.self),
-                     metadata: EventMetadata(actor: actor, commandId: commandId, toolVersion: "ustrack \(Ustrack.version)"))
+                     metadata: EventMetadata(actor: actor, commandId: commandId, toolVersion: "ustrack \(Ustrack.version)",
+                                             enteredAt: recordedAt.map { _ in Date() }),
+                     recordedAt: recordedAt)
         }
     }
 
