@@ -9,18 +9,35 @@ struct Ustrack: ParsableCommand {
         commandName: "ustrack",
         abstract: "Track how a portfolio of government programmes is really being implemented.",
         discussion: """
-            Every milestone and progress statement is an immutable event in PostgreSQL.
-            Without --database-url, DATABASE_URL or PGHOST/PGPORT/PGDATABASE/PGSERVICE, ustrack
-            uses a private PostgreSQL cluster under $USTRACK_HOME, started on first use.
-            Exit codes: 0 done, 1 other failure, 2 bad input, 3 conflict, 4 database unreachable.
-            """,
+            Every milestone and progress statement is an immutable event in PostgreSQL; reading \
+            commands answer for any date (--as-of) and for what was known at any time (--known-at). \
+            Without --database-url, DATABASE_URL or PGHOST/PGDATABASE/PGSERVICE, ustrack uses a \
+            private PostgreSQL cluster under $USTRACK_HOME, started on first use.
+
+            Exit codes: 0 done, 1 other failure, 2 bad input (nothing written), 3 conflict, \
+            4 database unreachable.
+
+            Shell completion: `ustrack --generate-completion-script bash` (or zsh, fish) prints \
+            a script to source or to install, e.g. into /etc/bash_completion.d/ustrack.
+            """ + "\n\n" + Examples.text("""
+                ustrack demo
+                ustrack status --known-at 2023-02-01
+                ustrack progress union-state-2021-2023 "about 40%" \\
+                  --as-of 2022-06-30 --source mfa-2022-06-30
+                ustrack report union-state-2021-2023 --out report.html
+                """),
         version: version,
-        subcommands: [
-            PortfolioCommand.self, ProgrammeCommand.self, MilestoneCommand.self, SourceCommand.self,
-            ProgressCommand.self, RetractCommand.self, ParseCommand.self, ImportCommand.self, ExportCommand.self,
-            StatusCommand.self, HistoryCommand.self, ContradictionsCommand.self, EventsCommand.self,
-            ChartCommand.self, ReportCommand.self, ProjectionsCommand.self,
-            DbCommand.self, DemoCommand.self,
+        groupedSubcommands: [
+            CommandGroup(name: "Recording", subcommands: [
+                PortfolioCommand.self, ProgrammeCommand.self, MilestoneCommand.self, SourceCommand.self,
+                ProgressCommand.self, RetractCommand.self, ImportCommand.self,
+            ]),
+            CommandGroup(name: "Reading", subcommands: [
+                StatusCommand.self, HistoryCommand.self, ContradictionsCommand.self, EventsCommand.self,
+                ParseCommand.self, ExportCommand.self,
+            ]),
+            CommandGroup(name: "Reports", subcommands: [ChartCommand.self, ReportCommand.self, DemoCommand.self]),
+            CommandGroup(name: "Database", subcommands: [DbCommand.self, ProjectionsCommand.self]),
         ]
     )
 
@@ -28,6 +45,7 @@ struct Ustrack: ParsableCommand {
     /// (ArgumentParser would say 64), run-time failures carry their own code.
     static func main() {
         do {
+            try refuseUnknownSubcommand(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as Failure {
@@ -44,6 +62,27 @@ struct Ustrack: ParsableCommand {
                 FileHandleOutput.standardError.write("error: \(error)\n")
                 Foundation.exit(Failure.Code.failure.rawValue)
             }
+        }
+    }
+
+    /// A mistyped subcommand gets the nearest names, which ArgumentParser does not offer.
+    static func refuseUnknownSubcommand(_ arguments: [String]) throws {
+        var command: ParsableCommand.Type = Ustrack.self
+        var words = ["ustrack"]
+        for argument in arguments {
+            let subcommands = command.configuration.subcommands
+            guard !argument.hasPrefix("-"), !subcommands.isEmpty, argument != "help" else { return }
+            guard let next = subcommands.first(where: { $0._commandName == argument }) else {
+                let names = subcommands.map { $0._commandName }
+                let near = NearestNames.nearest(to: argument, among: names)
+                throw Failure.badInput("""
+                    `\(words.joined(separator: " "))` has no command "\(argument)"\
+                    \(near.isEmpty ? "" : "; did you mean \(near.map { "`\($0)`" }.joined(separator: " or "))?")
+                    commands: \(names.joined(separator: ", ")); see `\(words.joined(separator: " ")) --help`
+                    """)
+            }
+            command = next
+            words.append(argument)
         }
     }
 }

@@ -25,3 +25,12 @@ pg_bindir() {
 as_db_owner() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+
+# Where scripts/install puts the binary: USTRACK_INSTALL_DIR, else /usr/local/bin for root,
+# else ~/.local/bin.
+install_dir() {
+    if [ -n "${USTRACK_INSTALL_DIR:-}" ]; then echo "$USTRACK_INSTALL_DIR"
+    elif [ "$(id -u)" -eq 0 ]; then echo /usr/local/bin
+    else echo "$HOME/.local/bin"
+    fi
+}

@@ -7,6 +7,14 @@ struct DbCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Set up and inspect the database.",
+        discussion: """
+            Without --database-url, DATABASE_URL or PGHOST/PGDATABASE/PGSERVICE, ustrack uses an \
+            embedded PostgreSQL under $USTRACK_HOME, started on first use.
+            """ + "\n\n" + Examples.text("""
+                ustrack db status
+                ustrack db migrate --database-url postgresql:///ustrack
+                ustrack db stop
+                """),
         subcommands: [Migrate.self, Status.self, Start.self, Stop.self]
     )
 

@@ -9,9 +9,12 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Load the bundled Union State sample dataset into the default database and show it.",
         discussion: """
-            Loading is idempotent: running the demo again adds nothing. With --sources, the full
+            Loading is idempotent: running the demo again adds nothing. With --sources, the full \
             texts of the source documents are stored too (scripts/demo passes ../shared/sources).
-            """)
+            """ + "\n\n" + Examples.text("""
+                ustrack demo
+                ustrack demo --sources ../shared/sources
+                """))
     @Option(help: "A folder holding the source documents' text files, to store their full text.")
     var sources: String?
     @OptionGroup var options: CommonOptions

@@ -8,13 +8,22 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Record the commands (or exported events) of an NDJSON file: all or nothing, idempotent.",
         discussion: """
-            Each line is one JSON object: a command in the CLI's words, e.g.
-              {"command": "programme add", "id": "customs", "portfolio": "union-state-2021-2023", "title": "Customs"}
-            (keys are the arguments and flags as --help names them), or an event line as `ustrack export`
-            writes it. A line's command id is derived from its content unless it gives "command-id",
-            so importing the same file again adds nothing. A `file` of `source add` is relative to
-            the NDJSON file.
-            """)
+            Each line is one JSON object: a command in the CLI's words, its keys the arguments \
+            and flags as --help names them, e.g.
+              {"command": "programme add", "id": "customs",
+               "portfolio": "union-state-2021-2023", "title": "Customs"}
+            (one line in the file), or an event line as `ustrack export` writes it. A line's \
+            command id is derived from its content unless it gives "command-id", so importing \
+            the same file again adds nothing. A `file` of `source add` is relative to the NDJSON file.
+
+            A line may give "recorded-at", an ISO 8601 time with its zone, to keep the time an \
+            earlier register recorded it (lines in that order, none in the future); the time it \
+            was entered is kept in the event's metadata as entered_at.
+            """ + "\n\n" + Examples.text("""
+                ustrack import commands.ndjson
+                ustrack export --out log.ndjson
+                ustrack import log.ndjson --database-url postgresql:///copy
+                """))
     @Argument(help: "The NDJSON file.") var file: String
     @OptionGroup var options: CommonOptions
 
@@ -42,7 +51,10 @@ struct ImportCommand: ParsableCommand {
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the whole log as NDJSON, one event a line, which `import` reads back.")
+        abstract: "Write the whole log as NDJSON, one event a line, which `import` reads back.",
+        discussion: Examples.text("""
+            ustrack export --out log.ndjson
+            """))
     @Option(help: "Write to this file instead of standard output.") var out: String?
     @OptionGroup var options: CommonOptions
 

@@ -4,7 +4,12 @@ import Tracker
 struct ParseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
-        abstract: "Show the interval a progress wording means; writes nothing.")
+        abstract: "Show the interval a progress wording means; writes nothing.",
+        discussion: Examples.text("""
+            ustrack parse "more than half of the measures"
+            ustrack parse "около 40 процентов"
+            ustrack parse "7 of 28" --format json
+            """))
     @Argument(help: "The wording, e.g. \"more than half\", \"около 40 процентов\", \"7 of 28\".") var wording: String
     @OptionGroup var options: CommonOptions
 

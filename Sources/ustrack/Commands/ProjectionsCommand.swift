@@ -8,6 +8,11 @@ import Synchronization
 struct ProjectionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "projections", abstract: "The tables rebuilt from the log, that reports and SQL clients read.",
+        discussion: Examples.text("""
+            ustrack projections status
+            ustrack projections rebuild
+            ustrack projections follow
+            """),
         subcommands: [Status.self, Rebuild.self, Follow.self])
 
     struct Status: ParsableCommand {

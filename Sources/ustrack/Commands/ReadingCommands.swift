@@ -21,7 +21,12 @@ func bracketed(_ lo: Double, _ hi: Double, _ loInclusive: Bool, _ hiInclusive: B
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Where each portfolio and programme stands: the estimate per unit and the last claim.")
+        commandName: "status", abstract: "Where each portfolio and programme stands: the estimate per unit and the last claim.",
+        discussion: Examples.text("""
+            ustrack status
+            ustrack status union-state-2021-2023 --known-at 2023-02-01
+            ustrack status --as-of 2022-12-31 --format csv
+            """))
     @Argument(help: "A portfolio or programme; all when left out.") var scope: String?
     @OptionGroup var time: TimeOptions
     @OptionGroup var options: CommonOptions
@@ -107,7 +112,11 @@ struct StatusCommand: ParsableCommand {
 
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "How the estimate of one portfolio or programme moved, claim by claim.")
+        commandName: "history", abstract: "How the estimate of one portfolio or programme moved, claim by claim.",
+        discussion: Examples.text("""
+            ustrack history union-state-2021-2023
+            ustrack history union-state-2021-2023 --known-at 2023-05-23 --format json
+            """))
     @Argument(help: "A portfolio or programme.") var scope: String
     @OptionGroup var time: TimeOptions
     @OptionGroup var options: CommonOptions
@@ -174,7 +183,11 @@ struct HistoryCommand: ParsableCommand {
 
 struct ContradictionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "contradictions", abstract: "Pairs of claims that cannot both be true, with both statements and sources.")
+        commandName: "contradictions", abstract: "Pairs of claims that cannot both be true, with both statements and sources.",
+        discussion: Examples.text("""
+            ustrack contradictions
+            ustrack contradictions union-state-2021-2023 --format json
+            """))
     @Argument(help: "A portfolio or programme; all when left out.") var scope: String?
     @OptionGroup var time: TimeOptions
     @OptionGroup var options: CommonOptions
@@ -223,7 +236,12 @@ struct ContradictionsCommand: ParsableCommand {
 }
 
 struct EventsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "events", abstract: "The raw log, oldest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "events", abstract: "The raw log, oldest first.",
+        discussion: Examples.text("""
+            ustrack events --stream portfolio-union-state-2021-2023
+            ustrack events --after 100 --limit 20 --format json
+            """))
     @Option(help: "Only this stream, e.g. programme-customs.") var stream: String?
     @Option(help: "Only events after this global position.") var after: Int64 = 0
     @Option(help: "At most this many events.") var limit: Int = 100

@@ -70,7 +70,13 @@ struct PortfolioCommand: ParsableCommand {
         subcommands: [Define.self, Revise.self])
 
     struct Define: RecordingCommand {
-        static let configuration = CommandConfiguration(abstract: "Define a portfolio: a set of programmes under one act.")
+        static let configuration = CommandConfiguration(
+            abstract: "Define a portfolio: a set of programmes under one act.",
+            discussion: Examples.text("""
+                ustrack portfolio define union-state-2021-2023 \\
+                  --title "Main directions, 2021-2023" --approved-on 2021-11-04 \\
+                  --period 2021-11-04..2023-12-31 --programmes 28
+                """))
         static let positionals = ["id"]
         @Argument(help: "The portfolio's id, a slug such as union-state-2021-2023.") var id: String
         @Option(help: "Its title.") var title: String
@@ -91,7 +97,11 @@ struct PortfolioCommand: ParsableCommand {
 
     struct Revise: RecordingCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record a revised plan: new planned totals from a date (a new baseline for claims).")
+            abstract: "Record a revised plan: new planned totals from a date (a new baseline for claims).",
+            discussion: Examples.text("""
+                ustrack portfolio revise union-state-2021-2023 --on 2023-05-17 \\
+                  --measures 310 --source mfa-2023-05-17
+                """))
         static let positionals = ["id"]
         @Argument(help: "The portfolio's id.") var id: String
         @Option(help: "The date the revised plan takes effect (YYYY-MM-DD).") var on: String
@@ -113,7 +123,12 @@ struct ProgrammeCommand: ParsableCommand {
         subcommands: [Add.self, Complete.self])
 
     struct Add: RecordingCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a programme to a portfolio.")
+        static let configuration = CommandConfiguration(
+            abstract: "Add a programme to a portfolio.",
+            discussion: Examples.text("""
+                ustrack programme add customs --portfolio union-state-2021-2023 \\
+                  --title "Customs regulation" --measures 12
+                """))
         static let positionals = ["id"]
         @Argument(help: "The programme's id, a slug such as currency-regulation.") var id: String
         @Option(help: "The portfolio it belongs to.") var portfolio: String
@@ -130,7 +145,11 @@ struct ProgrammeCommand: ParsableCommand {
     }
 
     struct Complete: RecordingCommand {
-        static let configuration = CommandConfiguration(abstract: "Record that a programme is fully done.")
+        static let configuration = CommandConfiguration(
+            abstract: "Record that a programme is fully done.",
+            discussion: Examples.text("""
+                ustrack programme complete customs --on 2023-05-17 --source mfa-2023-05-17
+                """))
         static let positionals = ["id"]
         @Argument(help: "The programme's id.") var id: String
         @Option(help: "The date it was completed (YYYY-MM-DD).") var on: String
@@ -149,7 +168,12 @@ struct MilestoneCommand: ParsableCommand {
         subcommands: [Add.self, Reach.self])
 
     struct Add: RecordingCommand {
-        static let configuration = CommandConfiguration(abstract: "Plan a milestone: a measure, an agreement, a law to harmonise.")
+        static let configuration = CommandConfiguration(
+            abstract: "Plan a milestone: a measure, an agreement, a law to harmonise.",
+            discussion: Examples.text("""
+                ustrack milestone add customs single-tariff \\
+                  --title "Common customs tariff applied" --due 2023-12-31
+                """))
         static let positionals = ["programme", "id"]
         @Argument(help: "The programme's id.") var programme: String
         @Argument(help: "The milestone's id, unique within the programme.") var id: String
@@ -163,7 +187,12 @@ struct MilestoneCommand: ParsableCommand {
     }
 
     struct Reach: RecordingCommand {
-        static let configuration = CommandConfiguration(abstract: "Record that a milestone was reached.")
+        static let configuration = CommandConfiguration(
+            abstract: "Record that a milestone was reached.",
+            discussion: Examples.text("""
+                ustrack milestone reach customs single-tariff --on 2023-05-01 \\
+                  --source mfa-2023-05-17
+                """))
         static let positionals = ["programme", "id"]
         @Argument(help: "The programme's id.") var programme: String
         @Argument(help: "The milestone's id.") var id: String
@@ -183,7 +212,12 @@ struct SourceCommand: ParsableCommand {
 
     struct Add: RecordingCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a source: a document or statement, optionally with its full text.")
+            abstract: "Add a source: a document or statement, optionally with its full text.",
+            discussion: Examples.text("""
+                ustrack source add mfa-2023-05-17 --title "Lavrov's remarks, Moscow" \\
+                  --published-on 2023-05-17 --speaker "Sergey Lavrov" \\
+                  --url https://example.org/statement --file statement.txt
+                """))
         static let positionals = ["id"]
         @Argument(help: "The source's id, a slug such as mfa-2023-05-17.") var id: String
         @Option(help: "Its title.") var title: String
@@ -221,7 +255,15 @@ struct ProgressCommand: RecordingCommand {
     static let configuration = CommandConfiguration(
         commandName: "progress",
         abstract: "Record a progress claim: what someone said about how far a portfolio or programme is.",
-        discussion: "The wording is kept as said and read into an interval: see `ustrack parse`.")
+        discussion: """
+            The wording is kept as said and read into an interval: see `ustrack parse`. The claim's \
+            date (--as-of) cannot be after its source was published.
+            """ + "\n\n" + Examples.text("""
+                ustrack progress union-state-2021-2023 "more than half of the measures" \\
+                  --as-of 2023-05-17 --source mfa-2023-05-17 --speaker "Sergey Lavrov"
+                ustrack progress customs "7 of 12" --as-of 2023-05-17 \\
+                  --source mfa-2023-05-17
+                """))
     static let positionals = ["scope", "wording"]
     @Argument(help: "The portfolio or programme the claim is about.") var scope: String
     @Argument(help: "The wording, e.g. \"40 percent\", \"more than half\", \"7 of 28\".") var wording: String
@@ -244,7 +286,11 @@ struct ProgressCommand: RecordingCommand {
 struct RetractCommand: RecordingCommand {
     static let configuration = CommandConfiguration(
         commandName: "retract",
-        abstract: "Withdraw an event (wrongly recorded, or superseded); the log keeps both.")
+        abstract: "Withdraw an event (wrongly recorded, or superseded); the log keeps both.",
+        discussion: Examples.text("""
+            ustrack events --stream portfolio-union-state-2021-2023   # the event's id
+            ustrack retract EVENT_ID --reason "wrong as-of: it was said on 2023-05-17"
+            """))
     static let positionals = ["event-id"]
     @Argument(help: "The id of the event to withdraw, as `ustrack events` lists it.") var eventId: String
     @Option(help: "Why it is withdrawn.") var reason: String
