@@ -27,53 +27,110 @@ struct DemoCommand: ParsableCommand {
         let folder = URL(fileURLWithPath: sources ?? FileManager.default.currentDirectoryPath)
         let (dataset, missing) = Self.dataset(attachingTextsFrom: folder)
         let summary = try withFailures(target) { try Importer(store: store).run(MemoryLines(text: dataset, baseDirectory: folder)) }
-        try Session(target: target, store: store).catchUp()
+        let session = Session(target: target, store: store)
+        try session.catchUp()
+        let today = CalendarDate(Date(), in: .current)
+        let ustrack = Self.invocation
 
-        Output.line("ustrack \(Ustrack.version) — sample dataset \(Self.datasetName)")
+        Output.line("ustrack \(Ustrack.version): the Union State sample (\(Self.datasetName))")
         Output.line("database: \(target) (\(target.origin))")
         Output.line("loaded \(summary.events) new events from \(summary.lines) lines (\(summary.alreadyImported) lines were already loaded)")
         if !missing.isEmpty {
             Output.line("source texts not attached (\(missing.count) files not found in \(folder.path)); pass --sources DIR to store them")
         }
-        let counts = try withFailures(target) {
+
+        Output.line()
+        Output.line("Where the programmes stand today (ustrack status):")
+        let standing = try session.run {
             try store.connection.execute("""
-                SELECT type, count(*) FROM store.events GROUP BY type ORDER BY type
-                """)
+                SELECT s.scope, s.unit, s.estimate_lo, s.estimate_hi, s.estimate_lo_inclusive, s.estimate_hi_inclusive,
+                       s.disputed, s.claims, s.last_claim_wording, s.last_claim_as_of::text, s.last_claim_speaker
+                FROM reporting.status_at($1::date, now()) s ORDER BY s.scope, s.unit
+                """, [today])
         }
-        Output.line()
-        Output.line("the log now holds:")
-        for row in 0..<counts.rowCount {
-            Output.line("  \(counts.string(row, 1)!.padding(toLength: 4, withPad: " ", startingAt: 0)) \(counts.string(row, 0)!)")
+        for row in 0..<standing.rowCount {
+            let interval = bracketed(standing.double(row, 2)!, standing.double(row, 3)!, standing.bool(row, 4)!, standing.bool(row, 5)!)
+            Output.line("  \(standing.string(row, 0)!), \(standing.string(row, 1)!): \(interval) %\(standing.bool(row, 6)! ? ", disputed" : "") "
+                + "from \(standing.int(row, 7)!) claims; last \"\(standing.string(row, 8)!)\" "
+                + "(\(standing.string(row, 10).map { "\($0), " } ?? "")\(standing.string(row, 9)!))")
         }
-        Output.line()
-        Output.line("where the portfolio stands (ustrack status):")
-        let session = Session(target: target, store: store)
-        let today = CalendarDate(Date(), in: .current)
+        let evidence = try session.run {
+            try store.connection.execute("""
+                SELECT scope, milestones_reached, milestones_planned FROM reporting.evidence_at($1::date, now())
+                WHERE milestones_planned > 0 ORDER BY scope
+                """, [today])
+        }
+        for row in 0..<evidence.rowCount {
+            Output.line("  \(evidence.string(row, 0)!): \(evidence.int(row, 1)!) of \(evidence.int(row, 2)!) milestones reached")
+        }
+
         let report = try session.run {
-            try ReportLoader(connection: store.connection, asOf: today, knownAt: "now", knownAtLabel: nil).load(scope: Self.portfolio)
+            try ReportLoader(connection: store.connection, asOf: today, knownAt: "now", knownAtLabel: nil).load(scope: nil)
         }
-        for summary in report.summary where summary.scope == Self.portfolio {
-            Output.line("  \(summary.scope) (\(summary.unit)): \(summary.estimate) percent\(summary.disputed ? ", disputed" : ""), from \(summary.claims) claims; last: \"\(summary.lastClaim.wording)\" (\(summary.lastClaim.asOf))")
-        }
-        if let timeline = report.timelines.first(where: { $0.scope == Self.portfolio }) {
+        if let timeline = report.timelines.first(where: { $0.scope == Self.portfolio && $0.unit == "measures" }) {
             Output.line()
             let fancy = Terminal.isOutputTerminal
-            Output.line(TerminalChart.timeline(timeline, title: "\(report.title) — \(timeline.unit)", width: min(Terminal.width, 100),
+            Output.line(TerminalChart.timeline(timeline, title: "\(Self.portfolio): measures implemented, %", width: min(Terminal.width, 100),
                                                unicode: fancy, colour: fancy && Terminal.allowsColour))
         }
+
+        Output.line()
+        Output.line("What was known when (ustrack status --known-at TIME): the record as it grew")
+        let grown = try session.run {
+            try store.connection.execute("""
+                SELECT to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), e.type,
+                       e.data ->> 'wording', e.data ->> 'as_of', e.data ->> 'reason',
+                       s.estimate_lo, s.estimate_hi, s.estimate_lo_inclusive, s.estimate_hi_inclusive
+                FROM reporting.events e
+                LEFT JOIN LATERAL (SELECT * FROM reporting.status_at($1::date, e.recorded_at) t
+                                   WHERE t.scope = $2 AND t.unit = 'measures') s ON true
+                WHERE e.stream = 'portfolio-' || $2 AND e.type IN ('ProgressClaimed', 'EventRetracted')
+                ORDER BY e.recorded_at, e.position
+                """, [today, Self.portfolio])
+        }
+        Output.table(["RECORDED AT (UTC)", "ESTIMATE %", "WHAT WAS RECORDED"], (0..<grown.rowCount).map { row in
+            let estimate = grown.double(row, 5).map {
+                bracketed($0, grown.double(row, 6)!, grown.bool(row, 7)!, grown.bool(row, 8)!)
+            } ?? "none"
+            let what = grown.string(row, 1) == "EventRetracted"
+                ? "a claim retracted: \(grown.string(row, 4) ?? "")"
+                : "\"\(grown.string(row, 2) ?? "")\" (as of \(grown.string(row, 3) ?? ""))"
+            return [grown.string(row, 0)!, estimate, what]
+        })
+
         let reports = EmbeddedDatabase().home.appending(path: "reports")
         try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
-        let html = reports.appending(path: "\(Self.portfolio).html").path
+        let html = reports.appending(path: "sample-report.html").path
         try ReportCommand.write(report, format: .html, to: html)
         Output.line()
         Output.line("""
-            the HTML report: \(html)
-            look further:
-              ustrack status · ustrack history \(Self.portfolio) · ustrack contradictions
-              ustrack chart \(Self.portfolio) --svg progress.svg
-              ustrack report \(Self.portfolio) --out report.md
-              psql "\(target.embedded?.conninfo ?? "$DATABASE_URL")" -c 'SELECT * FROM reporting.status'
+            The report, for a browser or to print: \(html)
+
+            Next, try:
+              \(ustrack) status --known-at 2023-02-01   # before the 70 percent was recorded
+              \(ustrack) history \(Self.portfolio)
+              \(ustrack) events --stream portfolio-\(Self.portfolio)
+              \(ustrack) contradictions
+              \(ustrack) report \(Self.portfolio) --out report.html
             """)
+        if let conninfo = target.embedded?.conninfo, Self.onPath("psql") != nil {
+            Output.line("  psql \"\(conninfo)\" -c 'SELECT * FROM reporting.programmes'")
+        }
+        Output.line("The tour in README.md records a source, a programme and claims of your own.")
+    }
+
+    /// How to run this binary again: `ustrack` when that is what PATH finds, else its full path.
+    static var invocation: String {
+        let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? me
+        if let found = onPath("ustrack"), URL(fileURLWithPath: found).resolvingSymlinksInPath().path == own { return "ustrack" }
+        return own
+    }
+
+    /// The first executable of that name on PATH.
+    static func onPath(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     static let portfolio = "union-state-2021-2023"
