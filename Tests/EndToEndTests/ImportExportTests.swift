@@ -200,5 +200,11 @@ final class ImportExportTests: XCTestCase {
         XCTAssertEqual(try UstrackBinary(database: other).run("import", folder.appending(path: "twice.ndjson").path).status, 0)
         XCTAssertEqual(try Connection.connect(other).execute("SELECT event_id FROM store.events WHERE type = 'ProgressClaimed'").string(0, 0),
                        claimId)
+
+        // When it was recorded is not what was recorded: the line with a time is the same command.
+        let dated = claim.replacingOccurrences(of: "}", with: #", "recorded-at": "2023-05-20T09:00:00Z"}"#)
+        let again = try ustrack.run("import", try write([dated], to: "dated.ndjson"), "--format", "json")
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("\"already_imported\" : 1"), again.stdout)
     }
 }

@@ -55,6 +55,8 @@ enum ImportLine {
     }
 
     /// Given, or derived from the line's content, so the same line imported twice is one command.
+    /// When it was recorded is not part of what was recorded: a line whose "recorded-at" alone
+    /// changed is the same command, and is not recorded twice.
     static func commandId(_ object: [String: Any]) throws -> UUID {
         if let given = object["command-id"] {
             guard let text = given as? String, let id = UUID(uuidString: text) else {
@@ -62,7 +64,9 @@ enum ImportLine {
             }
             return id
         }
-        return UUID(naming: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+        var content = object
+        content["recorded-at"] = nil
+        return UUID(naming: try JSONSerialization.data(withJSONObject: content, options: [.sortedKeys]))
     }
 
     /// A register kept before ustrack (a secretariat's ledger) keeps its own dates: an ISO 8601
