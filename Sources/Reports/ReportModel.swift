@@ -8,6 +8,8 @@ public struct Report: Hashable, Sendable, Codable {
     public var title: String
     /// The portfolio the report is about, or the one its programme belongs to.
     public var portfolio: PortfolioInfo?
+    /// Every portfolio the report covers: `portfolio` alone, or all of them in a report on everything.
+    public var portfolios: [PortfolioInfo]
     /// The scope asked for; nil for a report on everything.
     public var scope: String?
     public var asOf: CalendarDate
@@ -23,11 +25,13 @@ public struct Report: Hashable, Sendable, Codable {
     public var claims: [ClaimMark]
     public var sources: [SourceRow]
 
-    public init(title: String, portfolio: PortfolioInfo?, scope: String?, asOf: CalendarDate, knownAt: String?,
-                generatedAt: String, summary: [ScopeSummary], timelines: [Timeline], programmes: [ProgrammeRow],
-                burnUps: [BurnUp], contradictions: [ContradictionRow], claims: [ClaimMark], sources: [SourceRow]) {
+    public init(title: String, portfolio: PortfolioInfo?, portfolios: [PortfolioInfo]? = nil, scope: String?,
+                asOf: CalendarDate, knownAt: String?, generatedAt: String, summary: [ScopeSummary], timelines: [Timeline],
+                programmes: [ProgrammeRow], burnUps: [BurnUp], contradictions: [ContradictionRow], claims: [ClaimMark],
+                sources: [SourceRow]) {
         self.title = title
         self.portfolio = portfolio
+        self.portfolios = portfolios ?? (portfolio.map { [$0] } ?? [])
         self.scope = scope
         self.asOf = asOf
         self.knownAt = knownAt
@@ -52,10 +56,12 @@ public struct PortfolioInfo: Hashable, Sendable, Codable {
     public var periodEnd: CalendarDate?
     public var plannedProgrammes: Int?
     public var plannedMeasures: Int?
+    /// How many of its programmes are recorded; nil when not known.
+    public var programmes: Int?
 
     public init(id: String, title: String, titleRu: String? = nil, approvedOn: CalendarDate? = nil, approvedBy: String? = nil,
                 periodStart: CalendarDate? = nil, periodEnd: CalendarDate? = nil, plannedProgrammes: Int? = nil,
-                plannedMeasures: Int? = nil) {
+                plannedMeasures: Int? = nil, programmes: Int? = nil) {
         self.id = id
         self.title = title
         self.titleRu = titleRu
@@ -65,6 +71,7 @@ public struct PortfolioInfo: Hashable, Sendable, Codable {
         self.periodEnd = periodEnd
         self.plannedProgrammes = plannedProgrammes
         self.plannedMeasures = plannedMeasures
+        self.programmes = programmes
     }
 }
 
@@ -96,6 +103,27 @@ public struct ClaimMark: Hashable, Sendable, Codable {
         self.sourceTitle = sourceTitle
         self.sourceURL = sourceURL
         self.contradicted = contradicted
+    }
+
+    /// `sourceUrl` so that snake_case conversion gives `source_url` and reads it back; the id in
+    /// lowercase, as every id ustrack prints.
+    enum CodingKeys: String, CodingKey {
+        case id, scope, unit, wording, interval, asOf, speaker, source, sourceTitle, sourceURL = "sourceUrl", contradicted
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.uuidString.lowercased(), forKey: .id)
+        try container.encode(scope, forKey: .scope)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(wording, forKey: .wording)
+        try container.encode(interval, forKey: .interval)
+        try container.encode(asOf, forKey: .asOf)
+        try container.encodeIfPresent(speaker, forKey: .speaker)
+        try container.encode(source, forKey: .source)
+        try container.encodeIfPresent(sourceTitle, forKey: .sourceTitle)
+        try container.encodeIfPresent(sourceURL, forKey: .sourceURL)
+        try container.encode(contradicted, forKey: .contradicted)
     }
 }
 
@@ -154,7 +182,12 @@ public struct Timeline: Hashable, Sendable, Codable {
 public struct ProgrammeRow: Hashable, Sendable, Codable {
     public var id: String
     public var title: String
+    /// Its portfolio's id; nil when not known.
+    public var portfolio: String?
+    /// `completed` or `in progress`, as `reporting.programmes` says; `ReportSentences.status` words it.
     public var status: String
+    public var completedOn: CalendarDate?
+    public var plannedMeasures: Int?
     /// The current estimate of measures (or content where measures were never claimed); nil: no claim yet.
     public var estimate: PercentInterval?
     public var estimateUnit: String?
@@ -162,11 +195,15 @@ public struct ProgrammeRow: Hashable, Sendable, Codable {
     public var milestonesReached: Int
     public var milestonesPlanned: Int
 
-    public init(id: String, title: String, status: String, estimate: PercentInterval?, estimateUnit: String?,
-                lastClaim: String?, milestonesReached: Int, milestonesPlanned: Int) {
+    public init(id: String, title: String, portfolio: String? = nil, status: String, completedOn: CalendarDate? = nil,
+                plannedMeasures: Int? = nil, estimate: PercentInterval?, estimateUnit: String?, lastClaim: String?,
+                milestonesReached: Int, milestonesPlanned: Int) {
         self.id = id
         self.title = title
+        self.portfolio = portfolio
         self.status = status
+        self.completedOn = completedOn
+        self.plannedMeasures = plannedMeasures
         self.estimate = estimate
         self.estimateUnit = estimateUnit
         self.lastClaim = lastClaim
@@ -182,11 +219,14 @@ public struct BurnUp: Hashable, Sendable, Codable {
         public var title: String
         public var due: CalendarDate?
         public var reachedOn: CalendarDate?
-        public init(id: String, title: String, due: CalendarDate?, reachedOn: CalendarDate?) {
+        /// The source that says it was reached.
+        public var reachedSource: String?
+        public init(id: String, title: String, due: CalendarDate?, reachedOn: CalendarDate?, reachedSource: String? = nil) {
             self.id = id
             self.title = title
             self.due = due
             self.reachedOn = reachedOn
+            self.reachedSource = reachedSource
         }
     }
 
@@ -223,13 +263,17 @@ public struct SourceRow: Hashable, Sendable, Codable {
     public var speaker: String?
     public var publisher: String?
     public var url: String?
+    /// The SHA-256 of its stored text, in hex; nil when its text is not stored.
+    public var sha256: String?
 
-    public init(id: String, title: String, publishedOn: CalendarDate, speaker: String?, publisher: String?, url: String?) {
+    public init(id: String, title: String, publishedOn: CalendarDate, speaker: String?, publisher: String?, url: String?,
+                sha256: String? = nil) {
         self.id = id
         self.title = title
         self.publishedOn = publishedOn
         self.speaker = speaker
         self.publisher = publisher
         self.url = url
+        self.sha256 = sha256
     }
 }

@@ -1,8 +1,11 @@
+import Foundation
 import Tracker
 
 extension SVGChart {
-    /// Progress over time for one scope and unit, self-contained SVG text.
-    public static func timeline(_ timeline: Timeline, title: String, width: Int = 800, height: Int = 360) -> String {
+    /// Progress over time for one scope and unit, self-contained SVG text. A claim with a number in
+    /// `numbers` shows it beside its mark, so a key under the chart can say what each claim is.
+    public static func timeline(_ timeline: Timeline, title: String, numbers: [UUID: Int] = [:], width: Int = 800,
+                                height: Int = 360) -> String {
         guard let extent = timeline.dateExtent else { return noData(title: title, width: width, height: height) }
         let segments = timeline.bandSegments
         let claims = timeline.claimsBySameDay
@@ -30,7 +33,7 @@ extension SVGChart {
                 for (claim, rank, ofDay) in claims {
                     // Claims of one day sit side by side, centred on the day.
                     let offset = (Double(rank) - Double(ofDay - 1) / 2) * 8
-                    drawClaim(&svg, claim, x: x(claim.asOf) + offset, y: y)
+                    drawClaim(&svg, claim, number: numbers[claim.id], x: x(claim.asOf) + offset, y: y)
                 }
             }
         }
@@ -100,7 +103,7 @@ extension SVGChart {
         }
     }
 
-    private static func drawClaim(_ svg: inout SVGWriter, _ claim: ClaimMark, x: Double, y: LinearScale) {
+    private static func drawClaim(_ svg: inout SVGWriter, _ claim: ClaimMark, number: Int?, x: Double, y: LinearScale) {
         let shape = ClaimShape(claim.interval)
         var classes = ["claim"]
         switch shape {
@@ -115,6 +118,17 @@ extension SVGChart {
             case .bar(let lo, let hi, let loOpen, let hiOpen):
                 SVGMarks.bar(&svg, x: x, top: y(hi), bottom: y(lo), topOpen: hiOpen, bottomOpen: loOpen,
                              contradicted: claim.contradicted)
+            }
+            if let number {
+                // Beside the mark's upper end, haloed in white so it reads over the band and gridlines.
+                let top = switch shape {
+                case .point(let value): y(value)
+                case .bar(_, let hi, _, _): y(hi) + 5
+                }
+                svg.element("text", ["class": "claim-number", "x": svgNumber(x + SVGMarks.capHalfWidth + 3),
+                                     "y": svgNumber(top + ChartLayout.labelFontSize * 0.35), "font-weight": "700",
+                                     "fill": Palette.ink.hex, "stroke": Colour.white.hex, "stroke-width": "3",
+                                     "paint-order": "stroke"], content: String(number))
             }
         }
     }

@@ -27,13 +27,21 @@ enum HTMLStyle {
         figure.chart { margin: 1rem 0; }
         figure.chart svg { max-width: 100%; height: auto; }
         figcaption { font-size: 0.9rem; color: #57606a; }
+        figcaption ul.key { color: #1b1f24; margin: 0.3rem 0 0; padding-left: 1.2rem; }
+        #summary ul { padding-left: 1.2rem; }
+        #summary li, #sources li { margin: 0.35rem 0; }
+        td { overflow-wrap: break-word; }
+        li { overflow-wrap: anywhere; }
         a { color: #0b5cad; overflow-wrap: anywhere; }
         @media print {
-          body { max-width: none; padding: 0; font-size: 10pt; }
+          @page { margin: 14mm 12mm; }
+          body { max-width: none; padding: 0; font-size: 9.5pt; }
           h2, h3 { break-after: avoid; page-break-after: avoid; }
-          table, figure.chart { break-inside: avoid; page-break-inside: avoid; }
+          figure.chart { break-inside: avoid; page-break-inside: avoid; }
+          figure.chart svg { width: 100%; }
           thead { display: table-header-group; }
-          tr { break-inside: avoid; page-break-inside: avoid; }
+          tr, li { break-inside: avoid; page-break-inside: avoid; }
+          table { font-size: 8.5pt; }
           a { color: inherit; text-decoration: none; }
         }
 

@@ -19,6 +19,8 @@ struct ReportDocument {
     enum Block {
         case paragraph([Inline])
         case subheading(String)
+        /// Items without numbering of their own; an item that needs a number (a claim) starts with it.
+        case list([[Inline]])
         case table(Table)
         case chart(Chart)
     }
@@ -26,6 +28,8 @@ struct ReportDocument {
     /// Text from the data; the renderers escape it. A link only ever carries an http(s) URL.
     enum Inline {
         case text(String, language: String? = nil)
+        /// A marker a reader looks for: the number of a claim, the id of a source.
+        case strong(String)
         case link(String, url: String)
     }
 
@@ -42,5 +46,7 @@ struct ReportDocument {
         var name: String
         var title: String
         var svg: String
+        /// What the chart's numbered marks are, so nothing on it depends on hovering.
+        var key: [[Inline]] = []
     }
 }

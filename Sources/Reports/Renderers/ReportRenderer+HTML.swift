@@ -38,15 +38,23 @@ enum HTMLNodes {
         switch block {
         case .paragraph(let inlines): .p(inline(inlines))
         case .subheading(let text): .h3(.literal(text))
+        case .list(let items): list(items)
         case .table(let table): self.table(table)
         case .chart(let chart):
             // The SVG comes from SVGChart, which escapes every text it draws: raw is safe here.
             .element(named: "figure", nodes: [
                 .class("chart"),
                 .raw(chart.svg),
-                .element(named: "figcaption", nodes: [Node<HTML.BodyContext>.literal(chart.title)]),
+                .element(named: "figcaption", nodes: [
+                    Node<HTML.BodyContext>.literal(chart.title),
+                    chart.key.isEmpty ? .empty : list(chart.key, class: "key"),
+                ]),
             ])
         }
+    }
+
+    static func list(_ items: [[ReportDocument.Inline]], class name: String? = nil) -> Node<HTML.BodyContext> {
+        .ul(.unwrap(name) { .class($0) }, .forEach(items) { .li(inline($0)) })
     }
 
     static func inline(_ inlines: [ReportDocument.Inline]) -> Node<HTML.BodyContext> {
@@ -54,6 +62,7 @@ enum HTMLNodes {
             switch inline {
             case .text(let text, nil): .literal(text)
             case .text(let text, let language?): .span(.attribute(named: "lang", value: language), .literal(text))
+            case .strong(let text): .strong(.literal(text))
             // Plot writes attribute values verbatim, so a URL from the data is escaped here.
             case .link(let text, let url): .a(.href(xmlEscape(url)), .literal(text))
             }

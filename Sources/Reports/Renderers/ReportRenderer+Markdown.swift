@@ -1,31 +1,45 @@
 extension ReportRenderer {
     /// Markdown: charts are referenced as SVG files written beside it; returns the document and the
     /// files to write (name → SVG text). Names are slugs, so they are safe as plain file names.
-    public static func markdown(_ report: Report, chartPrefix: String, charts: ChartSource = .standard)
+    /// Without `chartPrefix` (Markdown to standard output, with nowhere to put files) the document
+    /// has no chart images and says where charts are; each chart's key of claims stays.
+    public static func markdown(_ report: Report, chartPrefix: String?, charts: ChartSource = .standard)
         -> (document: String, charts: [(name: String, svg: String)]) {
         let document = ReportDocument(report, charts: charts)
-        let prefix = ReportText.slug(chartPrefix)
-        func file(_ chart: ReportDocument.Chart) -> String {
-            (prefix.isEmpty ? chart.name : "\(prefix)-\(chart.name)") + ".svg"
+        let prefix = chartPrefix.map(ReportText.slug)
+        func file(_ chart: ReportDocument.Chart) -> String? {
+            prefix.map { ($0.isEmpty ? chart.name : "\($0)-\(chart.name)") + ".svg" }
         }
 
         var lines = ["# \(Markdown.escaped(document.title))", ""]
         lines += document.facts.map { "- **\($0.label):** \(Markdown.inline($0.value))" }
         for section in document.sections {
             lines += ["", "## \(section.title)"]
+            if prefix == nil, section.blocks.contains(where: { if case .chart = $0 { true } else { false } }) {
+                lines += ["", Markdown.escaped(Markdown.noChartsNote)]
+            }
             for block in section.blocks {
                 lines.append("")
                 switch block {
                 case .paragraph(let inlines): lines.append(Markdown.inline(inlines))
                 case .subheading(let text): lines.append("### \(Markdown.escaped(text))")
+                case .list(let items): lines += Markdown.list(items)
                 case .table(let table): lines += Markdown.table(table)
-                case .chart(let chart): lines.append("![\(Markdown.escaped(chart.title, brackets: true))](\(file(chart)))")
+                case .chart(let chart):
+                    if let file = file(chart) {
+                        lines.append("![\(Markdown.escaped(chart.title, brackets: true))](\(file))")
+                        if !chart.key.isEmpty { lines += [""] + Markdown.list(chart.key) }
+                    } else if !chart.key.isEmpty {
+                        lines += ["**\(Markdown.escaped(chart.title))**", ""] + Markdown.list(chart.key)
+                    } else {
+                        lines.removeLast()
+                    }
                 }
             }
         }
         let files = document.sections.flatMap(\.blocks).compactMap { block -> (name: String, svg: String)? in
-            guard case .chart(let chart) = block else { return nil }
-            return (file(chart), chart.svg)
+            guard case .chart(let chart) = block, let file = file(chart) else { return nil }
+            return (file, chart.svg)
         }
         return (lines.joined(separator: "\n") + "\n", files)
     }
@@ -33,6 +47,9 @@ extension ReportRenderer {
 
 /// GitHub-flavoured Markdown syntax for the report document.
 enum Markdown {
+    static let noChartsNote = "Charts are not drawn in Markdown written to standard output, which has nowhere to put "
+        + "their files. Markdown written to a file gets them as SVG files beside it; the HTML report has them inline."
+
     /// Text from the data, shown literally: Markdown punctuation is backslash-escaped (`|` too, so a
     /// cell never splits), and a line break becomes `<br>` since a table row must stay on one line.
     /// Brackets are left alone except a `](`, the only way to open a link here: data never starts a
@@ -59,9 +76,14 @@ enum Markdown {
         inlines.map { inline in
             switch inline {
             case .text(let text, _): escaped(text)
+            case .strong(let text): "**\(escaped(text))**"
             case .link(let text, let url): "[\(escaped(text, brackets: true))](<\(destination(url))>)"
             }
         }.joined()
+    }
+
+    static func list(_ items: [[ReportDocument.Inline]]) -> [String] {
+        items.map { "- " + inline($0) }
     }
 
     static func table(_ table: ReportDocument.Table) -> [String] {

@@ -27,12 +27,15 @@ struct ReportLoader {
         let timelines = try timelineRows(scopes, claims: marks)
         let summary = summaries(timelines, contradictions: contradictions)
         let programmes = catalog.programmeRows(portfolio: portfolio?.id, scope: scope, summary: summary)
+        let burnUps = try burnUps(programmes.map(\.id))
+        let cited = marks.map(\.source) + burnUps.flatMap { $0.milestones.compactMap(\.reachedSource) }
         let generated = ISO8601DateFormatter().string(from: Date())
         return Report(
-            title: portfolio?.title ?? scope ?? "All portfolios", portfolio: portfolio, scope: scope, asOf: asOf,
+            title: portfolio?.title ?? scope ?? "All portfolios", portfolio: portfolio,
+            portfolios: scope == nil ? catalog.portfolios : portfolio.map { [$0] } ?? [], scope: scope, asOf: asOf,
             knownAt: knownAtLabel, generatedAt: generated, summary: summary, timelines: timelines,
-            programmes: programmes, burnUps: try burnUps(programmes.map(\.id)), contradictions: contradictions,
-            claims: marks, sources: try sourceRows(Set(marks.map(\.source))))
+            programmes: programmes, burnUps: burnUps, contradictions: contradictions,
+            claims: marks, sources: try sourceRows(Set(cited)))
     }
 
     /// Every portfolio and programme at the two times. Read whole, once: `portfolios_at` and
@@ -40,8 +43,11 @@ struct ReportLoader {
     private struct Catalog {
         struct Programme {
             let id, portfolio, title, status: String
+            let completedOn: CalendarDate?
+            let plannedMeasures: Int?
             let milestonesReached, milestonesPlanned: Int
         }
+        /// In the order of their periods.
         let portfolios: [PortfolioInfo]
         /// In id order.
         let programmes: [Programme]
@@ -67,8 +73,10 @@ struct ReportLoader {
             return programmes.filter { (portfolio == nil && scope == nil) || $0.portfolio == portfolio || $0.id == scope }.map { p in
                 let own = summariesOf[p.id] ?? []
                 let estimate = own.first { $0.unit == "measures" } ?? own.first
-                return ProgrammeRow(id: p.id, title: p.title, status: p.status, estimate: estimate?.estimate,
-                                    estimateUnit: estimate?.unit, lastClaim: estimate?.lastClaim.wording,
+                return ProgrammeRow(id: p.id, title: p.title, portfolio: p.portfolio, status: p.status,
+                                    completedOn: p.completedOn, plannedMeasures: p.plannedMeasures,
+                                    estimate: estimate?.estimate, estimateUnit: estimate?.unit,
+                                    lastClaim: estimate?.lastClaim.wording,
                                     milestonesReached: p.milestonesReached, milestonesPlanned: p.milestonesPlanned)
             }
         }
@@ -77,21 +85,22 @@ struct ReportLoader {
     private func readCatalog() throws -> Catalog {
         let f = try connection.execute("""
             SELECT id, title, title_ru, approved_on::text, approved_by, period_start::text, period_end::text,
-                   planned_programmes, planned_measures
-            FROM reporting.portfolios_at($1::date, $2::timestamptz)
+                   planned_programmes, planned_measures, programmes
+            FROM reporting.portfolios_at($1::date, $2::timestamptz) ORDER BY period_start NULLS LAST, id
             """, [asOf, knownAt])
         let portfolios = (0..<f.rowCount).map { r in
             func date(_ column: Int) -> CalendarDate? { f.string(r, column).flatMap(CalendarDate.init) }
             return PortfolioInfo(id: f.string(r, 0)!, title: f.string(r, 1)!, titleRu: f.string(r, 2),
                                  approvedOn: date(3), approvedBy: f.string(r, 4), periodStart: date(5), periodEnd: date(6),
-                                 plannedProgrammes: f.int(r, 7), plannedMeasures: f.int(r, 8))
+                                 plannedProgrammes: f.int(r, 7), plannedMeasures: f.int(r, 8), programmes: f.int(r, 9))
         }
         let p = try connection.execute("""
-            SELECT id, portfolio, title, status, milestones_reached, milestones_planned
+            SELECT id, portfolio, title, status, milestones_reached, milestones_planned, completed_on::text, planned_measures
             FROM reporting.programmes_at($1::date, $2::timestamptz) ORDER BY id
             """, [asOf, knownAt])
         let programmes = (0..<p.rowCount).map { r in
             Catalog.Programme(id: p.string(r, 0)!, portfolio: p.string(r, 1)!, title: p.string(r, 2)!, status: p.string(r, 3)!,
+                              completedOn: p.string(r, 6).flatMap(CalendarDate.init), plannedMeasures: p.int(r, 7),
                               milestonesReached: p.int(r, 4)!, milestonesPlanned: p.int(r, 5)!)
         }
         return Catalog(portfolios: portfolios, programmes: programmes)
@@ -170,15 +179,16 @@ struct ReportLoader {
 
     private func burnUps(_ programmes: [String]) throws -> [BurnUp] {
         let rows = try connection.execute("""
-            SELECT programme, id, title, due::text, reached_on::text
+            SELECT programme, id, title, due::text, reached_on::text, reached_source
             FROM reporting.milestones_at($2::date, $3::timestamptz) WHERE programme = ANY ($1::text[])
-            ORDER BY programme, due NULLS FIRST, id
+            ORDER BY programme, coalesce(reached_on, due) NULLS LAST, id
             """, [programmes, asOf, knownAt])
         var result: [BurnUp] = []
         for r in 0..<rows.rowCount {
             let milestone = BurnUp.Milestone(id: rows.string(r, 1)!, title: rows.string(r, 2)!,
                                              due: rows.string(r, 3).flatMap(CalendarDate.init),
-                                             reachedOn: rows.string(r, 4).flatMap(CalendarDate.init))
+                                             reachedOn: rows.string(r, 4).flatMap(CalendarDate.init),
+                                             reachedSource: rows.string(r, 5))
             if result.last?.programme == rows.string(r, 0) {
                 result[result.count - 1].milestones.append(milestone)
             } else {
@@ -188,16 +198,18 @@ struct ReportLoader {
         return result
     }
 
-    /// The cited sources as they stood at known-at: one retracted since is still listed.
+    /// The sources cited by claims and reached milestones, as they stood at known-at: one retracted
+    /// since is still listed. The SHA-256 only of a text that is stored.
     private func sourceRows(_ ids: Set<String>) throws -> [SourceRow] {
         let rows = try connection.execute("""
-            SELECT id, title, published_on::text, speaker, publisher, url FROM reporting.sources_at($2::date, $3::timestamptz)
+            SELECT id, title, published_on::text, speaker, publisher, url, CASE WHEN has_text THEN sha256 END
+            FROM reporting.sources_at($2::date, $3::timestamptz)
             WHERE id = ANY ($1::text[])
             ORDER BY published_on, id
             """, [Array(ids), asOf, knownAt])
         return (0..<rows.rowCount).map { r in
             SourceRow(id: rows.string(r, 0)!, title: rows.string(r, 1)!, publishedOn: CalendarDate(rows.string(r, 2)!)!,
-                      speaker: rows.string(r, 3), publisher: rows.string(r, 4), url: rows.string(r, 5))
+                      speaker: rows.string(r, 3), publisher: rows.string(r, 4), url: rows.string(r, 5), sha256: rows.string(r, 6))
         }
     }
 }
