@@ -21,7 +21,7 @@ final class ReportCommandTests: XCTestCase {
 
     /// The demo's HTML report, opened in a real headless browser and captured to PNG.
     func testTheSampleReportRendersInAHeadlessBrowserWithItsCharts() throws {
-        let html = folder.appending(path: "reports/union-state-2021-2023.html")
+        let html = folder.appending(path: "reports/sample-report.html")
         let page = try String(contentsOf: html, encoding: .utf8)
         XCTAssertTrue(page.contains("<svg"), "charts are inline")
         XCTAssertFalse(page.lowercased().contains("<script"), "no scripts")
@@ -84,5 +84,59 @@ final class ReportCommandTests: XCTestCase {
         let past = try ustrack.run("report", "union-state-2021-2023", "--format", "json", "--as-of", "2022-12-31")
         let then = try JSONSerialization.jsonObject(with: Data(past.stdout.utf8)) as! [String: Any]
         XCTAssertEqual((then["claims"] as? [Any])?.count, 1, "--as-of hides what happened later")
+        XCTAssertEqual(then["as_of"] as? String, "2022-12-31", "snake_case keys")
+        let ids = ((then["claims"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
+        XCTAssertEqual(ids, ids.map { $0.lowercased() }, "lowercase ids")
+    }
+
+    /// Markdown to stdout has no chart images, so it leaves nothing behind in the working folder.
+    func testReportToStandardOutputWritesNoFiles() throws {
+        let workdir = folder.appending(path: "workdir")
+        try FileManager.default.createDirectory(at: workdir, withIntermediateDirectories: true)
+        for scope in [["union-state-2021-2023"], []] {
+            let report = try ChildProcess.run("/bin/sh", ["-c", "cd \"$1\" && shift && exec \"$@\"", "sh", workdir.path,
+                                                          ustrack.path, "report"] + scope, environment: ustrack.environment)
+            XCTAssertEqual(report.status, 0, report.stderr)
+            XCTAssertFalse(report.stdout.contains(".svg"), report.stdout)
+            XCTAssertTrue(report.stdout.contains("Charts are not drawn in Markdown written to standard output"))
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: workdir.path), [], "no files written")
+        }
+    }
+
+    /// What a reader of the sample needs: the estimate in words, the programmes without claims in one
+    /// line, the end of the period, and the milestone evidence of the other portfolio.
+    func testTheReportSaysWhereThingsStandInWords() throws {
+        let portfolio = try ustrack.run("report", "union-state-2021-2023")
+        XCTAssertEqual(portfolio.status, 0, portfolio.stderr)
+        XCTAssertTrue(portfolio.stdout.contains("at least 70% of the measures of union-state-2021-2023"), portfolio.stdout)
+        XCTAssertTrue(portfolio.stdout.contains("No claims yet for 19 programmes"), portfolio.stdout)
+        XCTAssertTrue(portfolio.stdout.contains("none was reported complete by the end of its period (2023-12-31)"))
+        XCTAssertFalse(portfolio.stdout.contains("| agricultural-policy |"), "no empty programme rows")
+
+        let evidence = try ustrack.run("report", "foreign-policy-2022-2023")
+        XCTAssertEqual(evidence.status, 0, evidence.stderr)
+        XCTAssertTrue(evidence.stdout.contains("Milestones: 2 of 4 reached (coordinated-foreign-policy)."), evidence.stdout)
+        XCTAssertTrue(evidence.stdout.contains("| coordinated-foreign-policy | Russian Consulate General opens in Grodno |"))
+
+        let everything = try ustrack.run("report")
+        XCTAssertEqual(everything.status, 0, everything.stderr)
+        XCTAssertTrue(everything.stdout.contains("### union-state-2021-2023: "), everything.stdout)
+        XCTAssertTrue(everything.stdout.contains("### foreign-policy-2022-2023: "), everything.stdout)
+    }
+
+    /// An --out extension ustrack cannot write is refused, naming the formats, before anything is
+    /// written; an explicit --format wins over the extension.
+    func testAnOutFileOfAnotherFormatIsRefusedUnlessTheFormatIsGiven() throws {
+        for name in ["report.pdf", "report.txt", "report.docx"] {
+            let out = folder.appending(path: name).path
+            let refused = try ustrack.run("report", "union-state-2021-2023", "--out", out)
+            XCTAssertEqual(refused.status, 2, refused.stderr)
+            XCTAssertTrue(refused.stderr.contains("md, html, json, csv"), refused.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(name) not written")
+        }
+        let pdf = folder.appending(path: "report.pdf").path
+        let html = try ustrack.run("report", "union-state-2021-2023", "--out", pdf, "--format", "html")
+        XCTAssertEqual(html.status, 0, html.stderr)
+        XCTAssertTrue(try String(contentsOfFile: pdf, encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
     }
 }

@@ -63,26 +63,53 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "The full progress report with charts: Markdown, HTML, JSON or CSV.",
         discussion: """
-            HTML is one self-contained file (inline SVG and CSS, no scripts). Markdown references SVG
-            files written beside it. JSON and CSV carry the same numbers for other tools.
+            HTML is one self-contained file (inline SVG and CSS, no scripts). Markdown written to a file
+            references SVG files written beside it; to stdout it has no charts. JSON and CSV carry the
+            same numbers for other tools.
             """)
     @Argument(help: "A portfolio or programme; everything when left out.") var scope: String?
     @Option(help: "md, html, json or csv. Default: from --out's extension, else md.") var format: ReportFormat?
-    @Option(help: "Write to this file (charts of a Markdown report go beside it).") var out: String?
+    @Option(help: """
+        Write to this file, in the format its extension names (.md, .html, .json, .csv) unless --format \
+        says otherwise. Markdown written to a file gets its charts as SVG files beside it; to stdout it has none.
+        """) var out: String?
     @OptionGroup var time: TimeOptions
     @Option(name: .customLong("database-url"), help: "A PostgreSQL URL or conninfo string.") var databaseURL: String?
 
+    func validate() throws {
+        _ = try Self.format(format, out: out)
+    }
+
     func run() throws {
+        let chosen = try Self.format(format, out: out)
         let (session, asOf, knownAt) = try Session.reading(databaseURL: databaseURL, time: time, scope: scope)
         let report = try session.run {
             try ReportLoader(connection: session.connection, asOf: asOf, knownAt: knownAt, knownAtLabel: time.knownAt).load(scope: scope)
         }
-        let chosen = format ?? out.flatMap { ReportFormat(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) } ?? .markdown
         let written = try Self.write(report, format: chosen, to: out)
         if out != nil { Output.line("wrote \(written.joined(separator: ", "))") }
     }
 
-    /// Renders and writes the report; returns the files written (none for stdout).
+    /// --format when given; else what --out's extension names; else Markdown. An extension ustrack
+    /// cannot write (`.pdf`, `.docx`) is refused rather than filled with Markdown.
+    static func format(_ explicit: ReportFormat?, out: String?) throws -> ReportFormat {
+        if let explicit { return explicit }
+        guard let out else { return .markdown }
+        let pathExtension = URL(fileURLWithPath: out).pathExtension.lowercased()
+        if pathExtension.isEmpty { return .markdown }
+        let aliases = ["markdown": ReportFormat.markdown, "htm": .html]
+        guard let format = ReportFormat(rawValue: pathExtension) ?? aliases[pathExtension] else {
+            let known = ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ArgumentParser.ValidationError("""
+                ustrack cannot write a .\(pathExtension) report: it writes \(known); give --out a name ending \
+                in one of them, or choose with --format (for PDF: --format html, then print the page from a browser)
+                """)
+        }
+        return format
+    }
+
+    /// Renders and writes the report; returns the files written (none for stdout). Markdown to stdout
+    /// has no charts, so it writes no files into the working folder.
     @discardableResult
     static func write(_ report: Report, format: ReportFormat, to path: String?) throws -> [String] {
         let document: String
@@ -93,11 +120,11 @@ struct ReportCommand: ParsableCommand {
         case .csv: document = ReportRenderer.csv(report)
         case .markdown:
             let folder = path.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
-                ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            let prefix = path.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "ustrack-report"
+            let prefix = path.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
             let rendered = ReportRenderer.markdown(report, chartPrefix: prefix)
             document = rendered.document
             for chart in rendered.charts {
+                guard let folder else { break }
                 let file = folder.appending(path: chart.name).path
                 try writeFile(chart.svg, file)
                 files.append(file)
