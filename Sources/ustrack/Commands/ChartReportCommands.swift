@@ -22,7 +22,11 @@ enum Terminal {
 struct ChartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chart",
-        abstract: "Progress over time for a portfolio or programme: in the terminal, or as an SVG file.")
+        abstract: "Progress over time for a portfolio or programme: in the terminal, or as an SVG file.",
+        discussion: Examples.text("""
+            ustrack chart union-state-2021-2023
+            ustrack chart union-state-2021-2023 --known-at 2023-04-01 --svg progress.svg
+            """))
     @Argument(help: "A portfolio or programme.") var scope: String
     @Option(help: "Write an SVG file instead of drawing in the terminal.") var svg: String?
     @Option(help: "The unit to chart: measures, programmes or content. Default: the first with claims.") var unit: String?
@@ -63,10 +67,14 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "The full progress report with charts: Markdown, HTML, JSON or CSV.",
         discussion: """
-            HTML is one self-contained file (inline SVG and CSS, no scripts). Markdown written to a file
-            references SVG files written beside it; to stdout it has no charts. JSON and CSV carry the
-            same numbers for other tools.
-            """)
+            HTML is one self-contained file (inline SVG and CSS, no scripts) that prints cleanly. \
+            Markdown written to a file references SVG files written beside it; to stdout it has no \
+            charts. JSON and CSV carry the same numbers for other tools.
+            """ + "\n\n" + Examples.text("""
+                ustrack report union-state-2021-2023 --out report.html
+                ustrack report --out report.md
+                ustrack report union-state-2021-2023 --format json --known-at 2023-06-01
+                """))
     @Argument(help: "A portfolio or programme; everything when left out.") var scope: String?
     @Option(help: "md, html, json or csv. Default: from --out's extension, else md.") var format: ReportFormat?
     @Option(help: """
