@@ -28,6 +28,11 @@ final class RecordingCommandTests: XCTestCase {
     /// Runs a command that must succeed and returns its JSON output.
     @discardableResult
     private func record(_ arguments: String...) throws -> [String: Any] {
+        try record(arguments)
+    }
+
+    @discardableResult
+    private func record(_ arguments: [String]) throws -> [String: Any] {
         let outcome = try ustrack.run(arguments + ["--format", "json"])
         XCTAssertEqual(outcome.status, 0, "\(arguments): \(outcome.stderr)")
         return (try? JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8))) as? [String: Any] ?? [:]
@@ -105,6 +110,54 @@ final class RecordingCommandTests: XCTestCase {
             """)
         XCTAssertEqual(stored.string(0, 0), stored.string(0, 1), "the recorded SHA-256 is the file's")
         XCTAssertEqual(stored.string(0, 2), "one document")
+    }
+
+    /// A command given again, as a person does after a lost answer, records nothing new and
+    /// answers with the original; a fact retracted and recorded again is new.
+    func testACommandGivenAgainRecordsNothingNewUntilItsFactIsRetracted() throws {
+        try seed()
+        let text = folder.appending(path: "a.txt")
+        try "one document".write(to: text, atomically: true, encoding: .utf8)
+        let commands: [[String]] = [
+            ["progress", "customs", "more than half", "--as-of", "2023-05-17", "--source", "mfa", "--speaker", "Sergey Lavrov"],
+            ["source", "add", "texted", "--title", "With text", "--published-on", "2023-01-01", "--file", text.path],
+            ["milestone", "add", "customs", "m1", "--title", "Agreement"],
+            ["milestone", "reach", "customs", "m1", "--on", "2023-05-01", "--source", "mfa"],
+            ["programme", "add", "customs", "--portfolio", "union-state", "--title", "Customs"],
+        ]
+        for command in commands {
+            let first = try ustrack.run(command + ["--format", "json"])
+            let before = try eventCount()
+            let again = try ustrack.run(command + ["--format", "json"])
+            XCTAssertEqual(again.status, 0, "\(command): \(again.stderr)")
+            XCTAssertTrue(again.stderr.contains("nothing new was written"), "\(command): \(again.stderr)")
+            XCTAssertEqual(try eventCount(), before, "\(command) recorded twice")
+            let json = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as! [String: Any]
+            XCTAssertEqual(json["already_recorded"] as? Bool, true)
+            if command[0] != "programme" {
+                let original = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as! [String: Any]
+                XCTAssertEqual(json["event_id"] as? String, original["event_id"] as? String, "\(command)")
+                XCTAssertEqual(json["position"] as? Int, original["position"] as? Int, "\(command)")
+            }
+        }
+        // The same claim, retracted, then recorded again: a new record.
+        let claim = commands[0]
+        let id = try connection.execute("SELECT event_id FROM store.events WHERE type = 'ProgressClaimed'").string(0, 0)!
+        try record("retract", id, "--reason", "wrong source")
+        let anew = try record(claim)
+        XCTAssertEqual(anew["already_recorded"] as? Bool, false)
+        XCTAssertNotEqual(anew["event_id"] as? String, id)
+        XCTAssertEqual(try connection.execute("SELECT count(*) FROM store.events WHERE type = 'ProgressClaimed'").int(0, 0), 2)
+        // Changed in any field, it is another claim.
+        XCTAssertEqual(try record(Array(claim.dropLast(2)) + ["--speaker", "Someone else"])["already_recorded"] as? Bool, false)
+
+        // An import line with the facts a CLI command recorded is already imported.
+        let line = #"{"command": "milestone reach", "programme": "customs", "id": "m1", "on": "2023-05-01", "source": "mfa"}"#
+        let file = folder.appending(path: "again.ndjson")
+        try (line + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let imported = try ustrack.run("import", file.path, "--format", "json")
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertTrue(imported.stdout.contains("\"already_imported\" : 1"), imported.stdout)
     }
 
     /// Every kind of bad input: exit 2, a message naming the problem, nothing written.

@@ -31,6 +31,8 @@ struct World {
     @discardableResult
     mutating func run(_ command: Command) throws(ValidationError) -> [UUID] {
         let decision = try Decider.decide(command, context: context(for: command))
+        // A repeat appends nothing: the CLI answers with the original events.
+        if let originals = decision.repeated { return originals }
         return decision.events.map { append($0, to: decision.stream) }
     }
 
@@ -415,7 +417,8 @@ func decideOne(_ command: Command, in world: World, sourceLocation: SourceLocati
         var world = try World.seeded()
         let reach = Command.reachMilestone(ReachMilestone(programme: programmeId, id: "law-draft", on: "2023-03-01"))
         let ids = try world.run(reach)
-        expectRejection(reach, in: world, mentioning: "already reached on 2023-03-01", "ustrack retract \(ids[0].uuidString.lowercased())")
+        let otherDay = Command.reachMilestone(ReachMilestone(programme: programmeId, id: "law-draft", on: "2023-03-05"))
+        expectRejection(otherDay, in: world, mentioning: "already reached on 2023-03-01", "ustrack retract \(ids[0].uuidString.lowercased())")
         try world.run(.retract(RetractEvent(eventId: ids[0].uuidString, reason: "wrong date")))
         _ = try decideOne(.reachMilestone(ReachMilestone(programme: programmeId, id: "law-draft", on: "2023-03-02")), in: world)
     }
@@ -688,5 +691,79 @@ func decideOne(_ command: Command, in world: World, sourceLocation: SourceLocati
     @Test func parsesAnEventIdBeforeTheLookup() throws {
         #expect(try RetractEvent.eventId(parsing: " 00000000-0000-0000-0000-00000000000A ") == UUID(uuidString: "00000000-0000-0000-0000-00000000000a"))
         #expect(throws: ValidationError.self) { try RetractEvent.eventId(parsing: "not-a-uuid") }
+    }
+}
+
+/// A command given again with the same content records nothing new; a fact retracted and then
+/// recorded again is new.
+@Suite struct RepeatTests {
+    let claim = Command.claimProgress(ClaimProgress(
+        scope: portfolioId, wording: "more than half", interval: PercentInterval(lo: 50, hi: 100, loInclusive: false),
+        unit: "measures", asOf: "2023-05-17", source: sourceId, speaker: "Sergey Lavrov"))
+
+    @Test func aClaimGivenAgainIsARepeatOfTheFirst() throws {
+        var world = try World.seeded()
+        let first = try world.run(claim)
+        let again = try world.decide(claim)
+        #expect(again.repeated == first)
+        #expect(try world.run(claim) == first)
+        #expect(world.log.count == 5)
+    }
+
+    @Test func aClaimThatDiffersInAnyFieldIsNew() throws {
+        var world = try World.seeded()
+        try world.run(claim)
+        guard case .claimProgress(let base) = claim else { return }
+        var noted = base
+        noted.note = "a note"
+        var spoken = base
+        spoken.speaker = "Someone else"
+        for other in [noted, spoken] {
+            #expect(try world.decide(.claimProgress(other)).repeated == nil)
+        }
+    }
+
+    @Test func aClaimRetractedAndRecordedAgainIsNew() throws {
+        var world = try World.seeded()
+        let first = try world.run(claim)
+        try world.run(.retract(RetractEvent(eventId: first[0].uuidString, reason: "wrong source")))
+        let again = try world.decide(claim)
+        #expect(again.repeated == nil)
+        let second = try world.run(claim)
+        #expect(second != first)
+        // And that second one, given once more, is a repeat of itself, not of the retracted first.
+        #expect(try world.decide(claim).repeated == second)
+    }
+
+    @Test func everyCommandGivenAgainIsARepeatAndDifferentContentStillAnError() throws {
+        var world = try World.seeded()
+        let commands: [Command] = [
+            .definePortfolio(DefinePortfolio(id: "p2", title: "P2")),
+            .revisePortfolio(RevisePortfolio(id: portfolioId, on: "2023-05-17", plannedMeasures: 400, source: sourceId)),
+            .addProgramme(AddProgramme(id: "customs", portfolio: portfolioId, title: "Customs")),
+            .addMilestone(AddMilestone(programme: "customs", id: "m1", title: "M1")),
+            .reachMilestone(ReachMilestone(programme: "customs", id: "m1", on: "2023-05-01", source: sourceId)),
+            .completeProgramme(CompleteProgramme(id: "customs", on: "2023-05-17", source: sourceId)),
+            .addSource(AddSource(id: "s2", title: "S2", publishedOn: "2023-01-01")),
+        ]
+        for command in commands {
+            let first = try world.run(command)
+            let again = try world.decide(command)
+            #expect(again.repeated == first, "\(command)")
+        }
+        expectRejection(.addProgramme(AddProgramme(id: "customs", portfolio: portfolioId, title: "Customs, renamed")), in: world,
+                        mentioning: "already added")
+        expectRejection(.reachMilestone(ReachMilestone(programme: "customs", id: "m1", on: "2023-05-02", source: sourceId)), in: world,
+                        mentioning: "already reached")
+    }
+
+    @Test func aRetractionGivenAgainIsARepeatAndAnotherReasonIsRefused() throws {
+        var world = try World.seeded()
+        let first = try world.run(claim)
+        let retraction = Command.retract(RetractEvent(eventId: first[0].uuidString, reason: "wrong source"))
+        let withdrawn = try world.run(retraction)
+        #expect(try world.decide(retraction).repeated == withdrawn)
+        expectRejection(.retract(RetractEvent(eventId: first[0].uuidString, reason: "another reason")), in: world,
+                        mentioning: "already retracted")
     }
 }

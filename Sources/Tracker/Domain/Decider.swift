@@ -30,7 +30,14 @@ public enum Decider {
         }
     }
 
+    /// A command given again with the same content records nothing new: while every event it
+    /// would record is live in its stream, it is a repeat. A fact retracted and then recorded
+    /// again is not live, so it is recorded anew.
     private static func decision(_ stream: StreamName, _ context: DecisionContext, _ events: [TrackerEvent]) -> Decision {
-        Decision(stream: stream, expectedVersion: context.streams.version(of: stream), events: events)
+        let originals = events.compactMap { context.streams.liveEvent(equalTo: $0, in: stream) }
+        if !events.isEmpty, originals.count == events.count {
+            return Decision(stream: stream, expectedVersion: context.streams.version(of: stream), events: events, repeated: originals)
+        }
+        return Decision(stream: stream, expectedVersion: context.streams.version(of: stream), events: events)
     }
 }

@@ -33,10 +33,14 @@ public struct Decision: Hashable, Sendable {
     public var stream: StreamName
     public var expectedVersion: Int
     public var events: [TrackerEvent]
+    /// When the stream already holds these very events, live: their ids. The command was given
+    /// before, so nothing is appended and the caller answers with the originals.
+    public var repeated: [UUID]?
 
-    public init(stream: StreamName, expectedVersion: Int, events: [TrackerEvent]) {
+    public init(stream: StreamName, expectedVersion: Int, events: [TrackerEvent], repeated: [UUID]? = nil) {
         self.stream = stream
         self.expectedVersion = expectedVersion
         self.events = events
+        self.repeated = repeated
     }
 }

@@ -15,6 +15,13 @@ extension Decider {
         }
         let period = try command.period.map { (text) throws(ValidationError) in try parsePeriod(text) }
 
+        let defined = PortfolioDefined(
+            id: command.id, title: command.title, titleRu: command.titleRu, approvedOn: approvedOn,
+            approvedBy: command.approvedBy, periodStart: period?.start, periodEnd: period?.end,
+            plannedProgrammes: command.plannedProgrammes, plannedMeasures: command.plannedMeasures
+        )
+        // The same definition given again is a repeat, which `decision` tells; another is an error.
+        if let existing = state.definition, existing.event == defined { return [defined.event] }
         if let existing = state.definition {
             throw ValidationError(
                 "portfolio \"\(command.id)\" is already defined (event \(existing.eventId.lowercased)): to change its planned totals use `ustrack portfolio revise \(command.id) --on D --measures N`; to replace the definition, \(ValidationError.retractFirst(existing.eventId))"
@@ -25,13 +32,7 @@ extension Decider {
                 "\"\(command.id)\" is already a programme: portfolios and programmes share ids so that a progress SCOPE names one thing; choose another id"
             )
         }
-        return [
-            PortfolioDefined(
-                id: command.id, title: command.title, titleRu: command.titleRu, approvedOn: approvedOn,
-                approvedBy: command.approvedBy, periodStart: period?.start, periodEnd: period?.end,
-                plannedProgrammes: command.plannedProgrammes, plannedMeasures: command.plannedMeasures
-            ).event,
-        ]
+        return [defined.event]
     }
 
     public static func decide(
@@ -53,18 +54,18 @@ extension Decider {
                 "--on \(on) is before portfolio \"\(command.id)\" was approved (\(approvedOn)): a plan can only be revised after it exists"
             )
         }
+        let revised = PortfolioRevised(
+            id: command.id, on: on, plannedProgrammes: command.plannedProgrammes,
+            plannedMeasures: command.plannedMeasures, source: command.source
+        )
+        if let same = state.revision(on: on), same.event == revised { return [revised.event] }
         if let same = state.revision(on: on) {
             throw ValidationError(
                 "portfolio \"\(command.id)\" already has a revision on \(on) (event \(same.eventId.lowercased)): two plans for one day cannot both hold; to replace it, \(ValidationError.retractFirst(same.eventId))"
             )
         }
         try Check.citation(command.source, reporting: on, "--on", in: context.streams)
-        return [
-            PortfolioRevised(
-                id: command.id, on: on, plannedProgrammes: command.plannedProgrammes,
-                plannedMeasures: command.plannedMeasures, source: command.source
-            ).event,
-        ]
+        return [revised.event]
     }
 
     /// `START..END`, both ISO dates, START not after END.

@@ -14,10 +14,13 @@ extension Decider {
                 "event \(eventId.lowercased) is itself a retraction and cannot be retracted: to restore what it withdrew, record that fact again"
             )
         }
+        let retraction = EventRetracted(eventId: eventId.lowercased, targetType: target.type, reason: command.reason)
+        // The same retraction given again is a repeat, which `decision` tells.
+        if context.streams.liveEvent(equalTo: retraction.event, in: target.stream) != nil { return [retraction.event] }
         if context.streams.isRetracted(eventId, in: target.stream) {
             throw ValidationError("event \(eventId.lowercased) (\(target.type)) is already retracted: nothing to do")
         }
-        return [EventRetracted(eventId: eventId.lowercased, targetType: target.type, reason: command.reason).event]
+        return [retraction.event]
     }
 }
 

@@ -12,17 +12,18 @@ extension Decider {
         try Check.url(command.url)
         try checkText(command.text, sha256: command.sha256)
 
+        let added = SourceAdded(
+            id: command.id, title: command.title, publishedOn: publishedOn, speaker: command.speaker,
+            publisher: command.publisher, url: command.url, text: command.text, sha256: command.sha256
+        )
+        // The same source added again is a repeat, which `decision` tells; another is an error.
+        if let existing = state.added, existing.event == added { return [added.event] }
         if let existing = state.added {
             throw ValidationError(
                 "source \"\(command.id)\" is already added (event \(existing.eventId.lowercased)): choose another id, or to correct it, \(ValidationError.retractFirst(existing.eventId)) and add it again"
             )
         }
-        return [
-            SourceAdded(
-                id: command.id, title: command.title, publishedOn: publishedOn, speaker: command.speaker,
-                publisher: command.publisher, url: command.url, text: command.text, sha256: command.sha256
-            ).event,
-        ]
+        return [added.event]
     }
 
     /// A full text travels with its SHA-256, so the stored copy can be matched to the document.

@@ -6,8 +6,15 @@ public struct StreamStates: Hashable, Sendable {
     public var portfolios: [String: PortfolioState] = [:]
     public var programmes: [String: ProgrammeState] = [:]
     public var sources: [String: SourceState] = [:]
+    /// Each stream's events that no retraction withdrew, by content, to tell a repeat.
+    private var live: [StreamName: LiveEvents] = [:]
 
     public init() {}
+
+    /// The id of an event of `stream` equal to `event` that no retraction withdrew.
+    public func liveEvent(equalTo event: TrackerEvent, in stream: StreamName) -> UUID? {
+        live[stream]?.byContent[event]
+    }
 
     public func portfolio(_ id: String) -> PortfolioState { portfolios[id] ?? PortfolioState() }
     public func programme(_ id: String) -> ProgrammeState { programmes[id] ?? ProgrammeState() }
@@ -15,6 +22,7 @@ public struct StreamStates: Hashable, Sendable {
 
     /// Folds one more stored event into the state of the stream it was read from.
     public mutating func apply(_ recorded: Recorded<TrackerEvent>, to stream: StreamName) {
+        live[stream, default: LiveEvents()].apply(recorded)
         switch stream.kind {
         case .portfolio: portfolios[stream.id] = .evolve(portfolio(stream.id), recorded)
         case .programme: programmes[stream.id] = .evolve(programme(stream.id), recorded)
@@ -43,5 +51,22 @@ public struct StreamStates: Hashable, Sendable {
         case .programme: programme(stream.id)
         case .source: source(stream.id)
         }
+    }
+}
+
+/// A stream's live events both ways: content to id (the first recorded wins) and id to content.
+private struct LiveEvents: Hashable, Sendable {
+    var byContent: [TrackerEvent: UUID] = [:]
+    var byId: [UUID: TrackerEvent] = [:]
+
+    mutating func apply(_ recorded: Recorded<TrackerEvent>) {
+        if case .eventRetracted(let retraction) = recorded.event, let target = retraction.target,
+           let withdrawn = byId.removeValue(forKey: target), byContent[withdrawn] == target {
+            byContent[withdrawn] = nil
+            // Another live copy of the same content (recorded before repeats were told) stands in.
+            if let other = byId.first(where: { $0.value == withdrawn })?.key { byContent[withdrawn] = other }
+        }
+        byId[recorded.eventId] = recorded.event
+        if byContent[recorded.event] == nil { byContent[recorded.event] = recorded.eventId }
     }
 }

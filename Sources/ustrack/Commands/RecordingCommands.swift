@@ -20,15 +20,26 @@ extension RecordingCommand {
         let store = session.store
         // One id for every try, so a retry after a lost answer finds the first try's events.
         let commandId = UUID.random()
-        let result = try session.run {
-            try ConflictRetry.run {
-                let decision = try Recorder(store: store).decide(command)
-                return (decision, try store.append(
-                    to: decision.stream.description, expected: .exactly(Int64(decision.expectedVersion)),
-                    events: try Recorder.newEvents(decision, commandId: commandId), commandId: commandId))
+        var appending = false
+        let recorded: (Decision, RecordedOutput.Stored)
+        do {
+            recorded = try session.run {
+                try ConflictRetry.run {
+                    let decision = try Recorder(store: store).decide(command)
+                    if let originals = decision.repeated {
+                        return (decision, try RecordedOutput.Stored(originals: originals, in: store))
+                    }
+                    appending = true
+                    let result = try store.append(
+                        to: decision.stream.description, expected: .exactly(Int64(decision.expectedVersion)),
+                        events: try Recorder.newEvents(decision, commandId: commandId), commandId: commandId)
+                    return (decision, RecordedOutput.Stored(result))
+                }
             }
+        } catch let failure as Failure where failure.code == .unreachable && appending {
+            throw Failure(code: .unreachable, message: failure.message + "\n" + Failure.outcomeUnknown)
         }
-        try RecordedOutput.print(result.0, result.1, format: options.format)
+        try RecordedOutput.print(recorded.0, recorded.1, format: options.format)
         try session.catchUp()
     }
 }
@@ -40,26 +51,53 @@ enum RecordedOutput {
         let stream: String
         let version: Int64
         let position: Int64
+        let alreadyRecorded: Bool
         enum CodingKeys: String, CodingKey {
-            case eventId = "event_id", type, stream, version, position
+            case eventId = "event_id", type, stream, version, position, alreadyRecorded = "already_recorded"
         }
     }
 
-    static func print(_ decision: Decision, _ result: AppendResult, format: OutputFormat) throws {
-        let rows = zip(decision.events, result.events).map { event, stored in
-            Row(eventId: stored.id.uuidString.lowercased(), type: event.type, stream: decision.stream.description,
-                version: stored.version, position: stored.position)
+    /// What the store holds for a decision: the events just appended, or the originals of a repeat.
+    struct Stored {
+        var events: [(id: UUID, version: Int64, position: Int64)]
+        var alreadyRecorded: Bool
+
+        init(_ result: AppendResult) {
+            events = result.events.map { ($0.id, $0.version, $0.position) }
+            alreadyRecorded = result.wasDuplicate
+        }
+
+        init(originals: [UUID], in store: EventStore) throws {
+            events = try originals.map { id in
+                guard let event = try store.event(id: id) else {
+                    throw Failure.other("event \(id.uuidString.lowercased()) was in its stream a moment ago and is gone")
+                }
+                return (event.id, event.version, event.position)
+            }
+            alreadyRecorded = true
+        }
+    }
+
+    static func print(_ decision: Decision, _ stored: Stored, format: OutputFormat) throws {
+        let rows = zip(decision.events, stored.events).map { event, appended in
+            Row(eventId: appended.id.uuidString.lowercased(), type: event.type, stream: decision.stream.description,
+                version: appended.version, position: appended.position, alreadyRecorded: stored.alreadyRecorded)
         }
         switch format {
         case .json:
             if rows.count == 1 { try Output.json(rows[0]) } else { try Output.json(rows) }
         case .csv:
-            Output.csv([["event_id", "type", "stream", "version", "position"]]
-                + rows.map { [$0.eventId, $0.type, $0.stream, String($0.version), String($0.position)] })
+            let header = ["event_id", "type", "stream", "version", "position", "already_recorded"]
+            Output.csv([header] + rows.map { row -> [String] in
+                [row.eventId, row.type, row.stream, String(row.version), String(row.position), String(row.alreadyRecorded)]
+            })
         case .table:
             for row in rows {
-                Output.line("\(result.wasDuplicate ? "already recorded" : "recorded") \(row.type) in \(row.stream) (version \(row.version)): event \(row.eventId), position \(row.position)")
+                Output.line("\(row.alreadyRecorded ? "already recorded" : "recorded") \(row.type) in \(row.stream) (version \(row.version)): event \(row.eventId), position \(row.position)")
             }
+        }
+        if stored.alreadyRecorded {
+            FileHandleOutput.standardError.write("nothing new was written: the log holds this already (the same command, given before)\n")
         }
     }
 }

@@ -114,6 +114,8 @@ struct Importer {
                     case .command(let command, let id, let recordedAt):
                         if knownCommands.contains(id) { skipped.insert(number); return }
                         let decision = try recorder.decide(try command.command(), on: recordedAt.map { CalendarDate($0, in: .current) })
+                        // The log holds this command's facts already, recorded by another command.
+                        if decision.repeated != nil { skipped.insert(number); return }
                         let events = try Recorder.newEvents(decision, commandId: id, recordedAt: recordedAt)
                         recorder.apply(decision, ids: events.map(\.id))
                         decided[number] = (decision.stream, events)

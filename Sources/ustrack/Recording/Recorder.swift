@@ -33,14 +33,15 @@ final class Recorder {
             if let target { try load([target.stream]) }
         }
         if case .addSource(let source) = command, let sha256 = source.sha256 {
-            try refuseKnownText(sha256)
+            try refuseKnownText(sha256, unlessFor: source.id)
             pendingTexts[sha256] = source.id
         }
         return try Decider.decide(command, context: DecisionContext(today: day ?? today, streams: states, retractionTarget: target))
     }
 
-    /// The same text stored twice would be two sources for one document.
-    private func refuseKnownText(_ sha256: String) throws {
+    /// The same text stored twice would be two sources for one document. Under the same id it
+    /// is the same source again, which the decider tells apart (a repeat, or an error).
+    private func refuseKnownText(_ sha256: String, unlessFor id: String) throws {
         let known = try pendingTexts[sha256] ?? store.connection.execute("""
             SELECT e.data ->> 'id' FROM store.events e
             WHERE e.type = 'SourceAdded' AND e.data ->> 'sha256' = $1
@@ -48,7 +49,7 @@ final class Recorder {
                               WHERE r.stream = e.stream AND r.type = 'EventRetracted'
                                 AND r.data ->> 'event_id' = e.event_id::text)
             """, sha256).string(0, 0)
-        if let known {
+        if let known, known != id {
             throw Failure.badInput("this file is already stored as source \"\(known)\" (sha256 \(sha256)): cite --source \(known) instead of adding it again")
         }
     }

@@ -22,6 +22,12 @@ struct Failure: Error, CustomStringConvertible {
     static func conflict(_ message: String) -> Failure { Failure(code: .conflict, message: message) }
     static func other(_ message: String) -> Failure { Failure(code: .failure, message: message) }
 
+    /// For a connection lost after an append was sent: it may have committed.
+    static let outcomeUnknown = """
+        Whether it was recorded is unknown: the connection was lost after the command was sent. \
+        Running the same command again is safe: what the log already holds is not recorded twice.
+        """
+
     static func unreachable(_ error: PostgresError, target: DatabaseTarget) -> Failure {
         let place: String
         if case .connectionFailed(let tried) = error.kind { place = tried } else { place = target.description }
