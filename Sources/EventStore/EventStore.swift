@@ -124,7 +124,7 @@ public final class EventStore {
                 let stored = Int(try connection.execute("SELECT store.append_staged($1)", batch).int64(0, 0) ?? 0)
                 if stored > 0 && wakesSubscribers { try connection.notifyAfterCommit(Self.channel) }
                 return stored
-            } catch let error as PostgresError where error.sqlState == .wrongExpectedVersion {
+            } catch let error as PostgresError {
                 let stream = error.message.split(separator: " ").dropFirst().first.map(String.init) ?? "?"
                 let expected = expectedVersions[stream].map(ExpectedVersion.exactly) ?? .any
                 throw Self.translate(error, stream: stream, expected: expected)
@@ -147,10 +147,32 @@ public final class EventStore {
         return Set(result.column().compactMap { $0.flatMap(UUID.init(uuidString:)) })
     }
 
-    /// Which of these event ids the log holds.
-    public func knownEventIds(_ ids: [UUID]) throws -> Set<UUID> {
-        let result = try connection.execute("SELECT event_id FROM store.events WHERE event_id = ANY ($1::uuid[])", [ids])
-        return Set(result.column().compactMap { $0.flatMap(UUID.init(uuidString:)) })
+    /// Which of these events the log holds already. An event id is one event: one the log
+    /// holds with another stream, type or data (JSON compared as jsonb) throws
+    /// `EventStoreError.eventIdConflict`, for the first such event in the order given.
+    public func knownEvents(_ events: [(stream: String, event: NewEvent)]) throws -> Set<UUID> {
+        guard !events.isEmpty else { return [] }
+        let result = try connection.execute("""
+            SELECT e.event_id, e.stream, g.stream,
+                   array_remove(ARRAY[CASE WHEN e.stream <> g.stream THEN 'stream' END,
+                                      CASE WHEN e.type <> g.type THEN 'type' END,
+                                      CASE WHEN e.data <> g.data THEN 'data' END], NULL)::text
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS g(id, stream, type, data, n)
+            JOIN store.events e ON e.event_id = g.id
+            ORDER BY g.n
+            """, [events.map(\.event.id), events.map(\.stream), events.map(\.event.type), events.map(\.event.data)])
+        var known: Set<UUID> = []
+        for row in 0..<result.rowCount {
+            let id = result.uuid(row, 0)!
+            let differs = result.string(row, 3)!.trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
+                .split(separator: ",").compactMap { EventField(rawValue: String($0)) }
+            guard differs.isEmpty else {
+                throw EventStoreError.eventIdConflict(
+                    id: id, storedIn: result.string(row, 1)!, given: result.string(row, 2)!, differs: differs)
+            }
+            known.insert(id)
+        }
+        return known
     }
 
     /// Every event in position order, streamed so memory stays flat however long the log.
@@ -260,6 +282,17 @@ public final class EventStore {
         }
     }
 
+    /// The DETAIL of `UT004`, a JSON object.
+    private struct ConflictDetail: Decodable {
+        var eventId: UUID
+        var storedStream: String
+        var stream: String
+        var differs: [EventField]
+        enum CodingKeys: String, CodingKey {
+            case eventId = "event_id", storedStream = "stored_stream", stream, differs
+        }
+    }
+
     static func translate(_ error: PostgresError, stream: String, expected: ExpectedVersion) -> Error {
         switch error.sqlState {
         case .wrongExpectedVersion:
@@ -267,6 +300,13 @@ public final class EventStore {
             return EventStoreError.wrongExpectedVersion(stream: stream, expected: expected, actual: actual)
         case .partialDuplicate:
             return EventStoreError.partialDuplicate(error.message)
+        case .eventIdConflict:
+            guard let detail = error.detail.flatMap({ try? JSONDecoder().decode(ConflictDetail.self, from: Data($0.utf8)) })
+            else { return error }
+            return EventStoreError.eventIdConflict(
+                id: detail.eventId, storedIn: detail.storedStream, given: detail.stream, differs: detail.differs)
+        case .invalidParameterValue:
+            return EventStoreError.invalidAppend(error.message)
         default:
             return error
         }

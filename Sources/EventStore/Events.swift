@@ -156,11 +156,22 @@ public struct AppendResult: Sendable, Hashable {
     public var lastVersion: Int64 { events.map(\.version).max() ?? 0 }
 }
 
+/// What an event given under a stored event id has other than the stored event.
+public enum EventField: String, Sendable, Hashable, CaseIterable, Codable {
+    case stream, type, data
+}
+
 public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The stream was not at the version the append expected.
     case wrongExpectedVersion(stream: String, expected: ExpectedVersion, actual: Int64)
     /// Some event ids of a batch had been stored before, others not.
     case partialDuplicate(String)
+    /// The log holds this event id for another event: an event id is one event, so a repeat
+    /// must have the stored stream, type and data. `storedIn` is the stored event's stream,
+    /// `given` the stream the append named.
+    case eventIdConflict(id: UUID, storedIn: String, given: String, differs: [EventField])
+    /// An append that cannot be: no events, fields of different lengths, an event id given
+    /// twice in one batch.
     case invalidAppend(String)
 
     public var description: String {
@@ -172,6 +183,11 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
             case .exactly(let version): "version \(version)"
             }
             return "stream \(stream) is at version \(actual), but the append expected \(wanted)"
+        case let .eventIdConflict(id, storedIn, given, differs):
+            let named = differs.map { $0 == .stream ? "stream (\(given))" : $0.rawValue }
+            let list = named.count > 1 ? named.dropLast().joined(separator: ", ") + " and " + named.last! : named.joined()
+            return "event id \(id.uuidString.lowercased()) is stored in stream \(storedIn) as another event: "
+                + "this one has another \(list)"
         case .partialDuplicate(let message), .invalidAppend(let message):
             return message
         }

@@ -14,6 +14,7 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let undefinedTable = SQLState(rawValue: "42P01")
     public static let undefinedFunction = SQLState(rawValue: "42883")
     public static let duplicateObject = SQLState(rawValue: "42710")
+    public static let invalidParameterValue = SQLState(rawValue: "22023")
     public static let readOnlySQLTransaction = SQLState(rawValue: "25006")
     public static let serializationFailure = SQLState(rawValue: "40001")
     public static let deadlockDetected = SQLState(rawValue: "40P01")
@@ -27,6 +28,9 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let partialDuplicate = SQLState(rawValue: "UT002")
     /// Raised by the immutability triggers on `store.events`.
     public static let immutableEvents = SQLState(rawValue: "UT003")
+    /// Raised by `store.append` and `store.append_staged` when an event id the log holds comes
+    /// again with another stream, type or data.
+    public static let eventIdConflict = SQLState(rawValue: "UT004")
 
     public static func ~= (pattern: SQLState, value: SQLState?) -> Bool { pattern == value }
 

@@ -207,4 +207,27 @@ final class ImportExportTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("\"already_imported\" : 1"), again.stdout)
     }
+
+    /// An event id is one event: an exported line whose id the log holds under another stream
+    /// is not that event, and the file is refused with both streams named.
+    func testAnEventIdStoredUnderAnotherStreamRejectsTheFile() throws {
+        let conninfo = try TestDatabase.create(name)
+        let ustrack = UstrackBinary(database: conninfo)
+        XCTAssertEqual(try ustrack.run("import", try write(Array(commands.prefix(2)), to: "first.ndjson")).status, 0)
+        let connection = try Connection.connect(conninfo)
+        let stored = try connection.execute(
+            "SELECT event_id FROM store.events WHERE stream = 'portfolio-union-state'").string(0, 0)!
+        let before = try connection.execute("SELECT count(*) FROM store.events").int(0, 0)
+
+        let fresh = #"{"stream": "source-s", "event_id": "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b", "type": "SourceAdded", "data": {"id": "s", "title": "S", "published_on": "2023-01-01", "has_text": false}}"#
+        let reused = #"{"stream": "source-t", "event_id": "\#(stored)", "type": "SourceAdded", "data": {"id": "t", "title": "T", "published_on": "2023-01-01", "has_text": false}}"#
+        let outcome = try ustrack.run("import", try write([fresh, reused], to: "reused.ndjson"))
+        XCTAssertEqual(outcome.status, 2, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains(
+            "line 2: event id \(stored) is stored in stream portfolio-union-state as another event: "
+                + "this one has another stream (source-t), type and data"), outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("Nothing was imported."), outcome.stderr)
+        XCTAssertEqual(try connection.execute("SELECT count(*) FROM store.events").int(0, 0), before)
+        XCTAssertEqual(try connection.execute("SELECT count(*) FROM store.streams WHERE name LIKE 'source-%'").int(0, 0), 0)
+    }
 }

@@ -166,6 +166,148 @@ final class AppendTests: XCTestCase {
         XCTAssertEqual(try count(), 1)
     }
 
+    private func streamRows(_ stream: String) throws -> Int {
+        try store.connection.execute("SELECT count(*) FROM store.streams WHERE name = $1", stream).int(0, 0)!
+    }
+
+    /// An event id is one event: sent again with the same stream, type and data (as jsonb:
+    /// key order and spacing aside; metadata is not compared) it is a duplicate, whatever
+    /// version the append expects.
+    func testTheSameEventAgainIsADuplicate() throws {
+        let once = NewEvent(type: "Noted", data: #"{"a": 1, "b": [true, "ж"]}"#, metadata: EventMetadata(actor: "first"))
+        let first = try store.append(to: "a-1", events: [once])
+        var again = once
+        again.data = #"{ "b" : [true,"ж"],"a":1.0 }"#
+        again.metadata = #"{"actor": "second"}"#
+        for expected in [ExpectedVersion.any, .noStream, .exactly(1), .exactly(7)] {
+            let repeated = try store.append(to: "a-1", expected: expected, events: [again])
+            XCTAssertTrue(repeated.wasDuplicate, "\(expected)")
+            XCTAssertEqual(repeated.events, first.events, "\(expected)")
+        }
+        let pair = [event(), event("Other")]
+        let batch = try store.append(to: "a-2", events: pair)
+        XCTAssertEqual(try store.append(to: "a-2", expected: .noStream, events: pair).events, batch.events)
+        XCTAssertEqual(try count(), 3)
+        XCTAssertEqual(try store.version(of: "a-1"), 1)
+        XCTAssertEqual(try store.version(of: "a-2"), 2)
+    }
+
+    /// An event id stored in one stream, sent to another, is not that event: refused with the
+    /// id, where it is stored and what differs; nothing written, no head left for the stream.
+    func testAnEventIdStoredInAnotherStreamIsRefused() throws {
+        let stored = event()
+        try store.append(to: "a-1", events: [stored])
+        let conflict = EventStoreError.eventIdConflict(id: stored.id, storedIn: "a-1", given: "b-1", differs: [.stream])
+        for expected in [ExpectedVersion.any, .noStream, .exactly(3)] {
+            XCTAssertThrowsError(try store.append(to: "b-1", expected: expected, events: [stored])) {
+                XCTAssertEqual($0 as? EventStoreError, conflict, "\(expected)")
+                XCTAssertTrue("\($0)".contains("event id \(stored.id.uuidString.lowercased()) is stored in stream a-1"), "\($0)")
+                XCTAssertTrue("\($0)".contains("another stream (b-1)"), "\($0)")
+            }
+            XCTAssertThrowsError(try store.append(to: "b-1", expected: expected, events: [event(), stored])) {
+                XCTAssertEqual($0 as? EventStoreError, conflict, "a batch, \(expected)")
+            }
+        }
+        var moved = stored
+        moved.type = "Moved"
+        XCTAssertThrowsError(try store.append(to: "b-1", events: [moved])) {
+            XCTAssertEqual($0 as? EventStoreError,
+                           .eventIdConflict(id: stored.id, storedIn: "a-1", given: "b-1", differs: [.stream, .type]))
+            XCTAssertTrue("\($0)".hasSuffix("this one has another stream (b-1) and type"), "\($0)")
+        }
+        XCTAssertEqual(try count(), 1)
+        XCTAssertEqual(try streamRows("b-1"), 0, "no head left behind")
+        XCTAssertEqual(try store.version(of: "a-1"), 1)
+
+        // A command id seen before is a duplicate, and leaves no head for a stream it never wrote.
+        let command = UUID()
+        let decided = try store.append(to: "a-1", events: [event()], commandId: command)
+        XCTAssertEqual(try store.append(to: "c-1", events: [event()], commandId: command).events, decided.events)
+        XCTAssertEqual(try streamRows("c-1"), 0)
+    }
+
+    func testAnEventIdStoredWithOtherTypeOrDataIsRefused() throws {
+        let stored = event("Noted", #"{"n": 1}"#)
+        try store.append(to: "a-1", events: [stored, event()])
+        var otherData = stored
+        otherData.data = #"{"n": 2}"#
+        var otherType = stored
+        otherType.type = "Renamed"
+        var otherBoth = otherType
+        otherBoth.data = "[]"
+        let cases: [(NewEvent, [EventField])] = [(otherData, [.data]), (otherType, [.type]), (otherBoth, [.type, .data])]
+        for (given, differs) in cases {
+            for expected in [ExpectedVersion.any, .exactly(2), .noStream] {
+                XCTAssertThrowsError(try store.append(to: "a-1", expected: expected, events: [given])) {
+                    XCTAssertEqual($0 as? EventStoreError,
+                                   .eventIdConflict(id: stored.id, storedIn: "a-1", given: "a-1", differs: differs), "\(expected)")
+                }
+            }
+        }
+        XCTAssertThrowsError(try store.append(to: "a-1", events: [otherData])) {
+            XCTAssertTrue("\($0)".hasSuffix("is stored in stream a-1 as another event: this one has another data"), "\($0)")
+        }
+        XCTAssertEqual(try count(), 2)
+        XCTAssertEqual(try store.version(of: "a-1"), 2)
+    }
+
+    /// One id twice in one batch is a malformed batch, not events "stored before".
+    func testAnEventIdTwiceInOneBatchIsRefusedAsSuch() throws {
+        let twice = event()
+        var twiceOther = twice
+        twiceOther.data = #"{"n": 2}"#
+        try store.append(to: "a-1", events: [event()])
+        for (stream, batch) in [("b-1", [twice, twice]), ("b-1", [event(), twice, twiceOther]), ("a-1", [twice, event(), twice])] {
+            XCTAssertThrowsError(try store.append(to: stream, events: batch)) {
+                XCTAssertEqual($0 as? EventStoreError,
+                               .invalidAppend("event id \(twice.id.uuidString.lowercased()) appears more than once in this batch"))
+            }
+        }
+        XCTAssertThrowsError(try store.append(to: "a-1", expected: .noStream, events: [twice, twice])) {
+            XCTAssertEqual($0 as? EventStoreError,
+                           .invalidAppend("event id \(twice.id.uuidString.lowercased()) appears more than once in this batch"))
+        }
+        XCTAssertEqual(try count(), 1)
+        XCTAssertEqual(try streamRows("b-1"), 0)
+    }
+
+    /// The bulk path keeps the same rule: a stored event given again is skipped, takes no
+    /// version; one with another stream, type or data, or an id twice in the batch, refuses
+    /// the whole batch and leaves no head behind.
+    func testBulkAppendTreatsAnEventIdAsOneEvent() throws {
+        let stored = event("Noted", #"{"k": [1, 2]}"#)
+        try store.append(to: "a-1", events: [stored])
+        var same = stored
+        same.data = #"{"k":[1,2]}"#
+        let fresh = event()
+        XCTAssertEqual(try store.appendBulk([(stream: "a-1", event: same), (stream: "a-2", event: fresh)],
+                                            expectedVersions: ["a-1": 1]), 1)
+        XCTAssertEqual(try store.version(of: "a-1"), 1)
+        XCTAssertEqual(try store.readStream("a-2").map(\.id), [fresh.id])
+        XCTAssertEqual(try store.appendBulk([(stream: "a-1", event: stored)]), 0)
+        XCTAssertEqual(try store.version(of: "a-1"), 1)
+
+        var otherData = stored
+        otherData.data = #"{"k": [2, 1]}"#
+        let refused: [([(stream: String, event: NewEvent)], EventStoreError)] = [
+            ([(stream: "b-1", event: event()), (stream: "b-1", event: stored)],
+             .eventIdConflict(id: stored.id, storedIn: "a-1", given: "b-1", differs: [.stream])),
+            ([(stream: "a-1", event: otherData), (stream: "b-1", event: event())],
+             .eventIdConflict(id: stored.id, storedIn: "a-1", given: "a-1", differs: [.data])),
+            ([(stream: "b-1", event: fresh), (stream: "b-2", event: event())],
+             .eventIdConflict(id: fresh.id, storedIn: "a-2", given: "b-1", differs: [.stream])),
+            ([(stream: "b-1", event: stored), (stream: "b-1", event: stored)],
+             .invalidAppend("event id \(stored.id.uuidString.lowercased()) appears more than once in this batch")),
+            ([(stream: "b-1", event: fresh), (stream: "b-2", event: fresh)],
+             .invalidAppend("event id \(fresh.id.uuidString.lowercased()) appears more than once in this batch")),
+        ]
+        for (rows, error) in refused {
+            XCTAssertThrowsError(try store.appendBulk(rows)) { XCTAssertEqual($0 as? EventStoreError, error) }
+        }
+        XCTAssertEqual(try count(), 2)
+        XCTAssertEqual(try streamRows("b-1") + streamRows("b-2"), 0, "no head left behind")
+    }
+
     func testBatchThatFailsMidwayWritesNothing() throws {
         try store.append(to: "s-1", events: [event()])
         // The third event breaks a table constraint after two rows were inserted.

@@ -92,15 +92,27 @@ struct Importer {
         }
 
         func foldChunk() throws {
-            var commandIds: [UUID] = [], eventIds: [UUID] = []
+            var commandIds: [UUID] = [], events: [(stream: String, event: NewEvent)] = []
             for (_, line) in chunk {
                 switch line {
                 case .command(_, let id, _): commandIds.append(id)
-                case .event(let event): eventIds.append(event.id)
+                case .event(let event):
+                    events.append((event.stream, NewEvent(id: event.id, type: event.type, schemaVersion: event.schemaVersion,
+                                                          data: event.data, metadataJSON: event.metadata, recordedAt: nil)))
                 }
             }
             let knownCommands = commandIds.isEmpty ? [] : try store.knownCommandIds(commandIds)
-            let knownEvents = eventIds.isEmpty ? [] : try store.knownEventIds(eventIds)
+            // A known event id is skipped only as the same event; under another stream, type
+            // or data it is refused, naming its line.
+            let knownEvents: Set<UUID>
+            do {
+                knownEvents = try store.knownEvents(events)
+            } catch let error as EventStoreError {
+                guard case .eventIdConflict(let id, _, _, _) = error,
+                      let (number, _) = chunk.first(where: { if case .event(let event) = $0.line { event.id == id } else { false } })
+                else { throw error }
+                throw Failure.badInput("line \(number): \(error)\nNothing was imported.")
+            }
             for (number, line) in chunk {
                 try atLine(number) {
                     switch line {

@@ -53,6 +53,9 @@ extension Failure {
             if case .wrongExpectedVersion = error {
                 return conflict("\(error); other writers kept changing it. Try again.")
             }
+            if case .eventIdConflict = error {
+                return badInput("\(error). An event id names one event: give this one an id of its own.")
+            }
             return other("\(error)")
         case let error as PostgresError where error.sqlState == .insufficientPrivilege:
             return other("""
