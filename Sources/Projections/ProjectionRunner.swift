@@ -36,22 +36,53 @@ public struct ProjectionRunner {
     static func checkpoint(_ projector: any Projector.Type) -> String { "projection.\(projector.name)" }
 
     /// Applies every event committed since each projection's checkpoint; returns how many
-    /// events were read.
+    /// events were read. A projection that meets a poison event applies everything before it,
+    /// stops there and throws `ProjectionError.poison` once every projection has gone as far as
+    /// it can.
     @discardableResult
     public func catchUp() throws -> Int {
         var total = 0
+        var stopped: PoisonEvent?
         for projector in Self.projectors {
             let subscription = try Subscription(store: store, name: Self.checkpoint(projector), batchSize: batchSize)
-            total += try subscription.catchUp { batch in try apply(batch, to: [projector], schema: "projection") }
+            while true {
+                do {
+                    total += try subscription.catchUp { batch in
+                        try apply(try passable(Self.decode(batch, for: [projector.name])), to: [projector], schema: "projection")
+                        subscription.batchSize = batchSize
+                    }
+                    break
+                } catch let stop as PoisonStop {
+                    // The batch was rolled back: apply the events before the poison event alone,
+                    // so the projection holds everything up to it.
+                    if stop.before > 0 {
+                        subscription.batchSize = stop.before
+                        continue
+                    }
+                    if let first = stopped, first.position == stop.event.position {
+                        stopped = first.joining(projector.name)
+                    } else if stopped == nil {
+                        stopped = stop.event
+                    }
+                    break
+                }
+            }
         }
+        if let stopped { throw ProjectionError.poison(stopped) }
         return total
     }
 
     /// Replays the whole log into fresh temporary tables, then swaps their contents in within one
     /// transaction: readers see the old rows until the commit and the new ones after, never a mix.
     /// One pass over the log feeds every chosen projection, so each event is read and decoded once.
+    /// A poison event that no retraction withdraws stops it (`ProjectionError.poison`) before
+    /// the swap: the live tables stay as they were.
     @discardableResult
     public func rebuild(_ name: String? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> RebuildReport {
+        try Self.poisonStopsHere { try replayAndSwap(name, progress: progress) }
+    }
+
+    private func replayAndSwap(_ name: String?, progress: ((Int, Int) -> Void)?) throws -> RebuildReport {
         let chosen = try name.map { name in
             guard let found = Self.projectors.first(where: { $0.name == name }) else { throw ProjectionError.unknownProjection(name) }
             return [found]
@@ -76,10 +107,10 @@ public struct ProjectionRunner {
         let names = chosen.map { $0.name }
         let started = ContinuousClock.now
         // A second connection reads and decodes the next batches while this one writes.
-        let ahead = try ReadAhead(store, batchSize: rebuildBatchSize) { batch in try Self.decode(batch, for: names) }
+        let ahead = try ReadAhead(store, batchSize: rebuildBatchSize) { batch in Self.decode(batch, for: names) }
         defer { ahead.cancel() }
         while let batch = try ahead.next() {
-            try connection.transaction { try apply(batch.batch, to: chosen, schema: "pg_temp") }
+            try connection.transaction { try apply(try passable(batch.batch), to: chosen, schema: "pg_temp") }
             fence = batch.fence
             done += batch.count
             progress?(done, max(total, done))
@@ -96,7 +127,7 @@ public struct ProjectionRunner {
             while true {
                 let batch = try store.readAll(after: fence, limit: rebuildBatchSize)
                 guard let last = batch.last else { break }
-                try apply(batch, to: chosen, schema: "pg_temp")
+                try apply(try passable(Self.decode(batch, for: names)), to: chosen, schema: "pg_temp")
                 fence = last.fence
                 done += batch.count
             }
@@ -154,10 +185,6 @@ public struct ProjectionRunner {
         }
     }
 
-    private func apply(_ batch: [RecordedEvent], to projectors: [any Projector.Type], schema: String) throws {
-        try apply(try Self.decode(batch, for: projectors.map { $0.name }), to: projectors, schema: schema)
-    }
-
     private func apply(_ decoded: [(RecordedEvent, TrackerEvent)], to projectors: [any Projector.Type], schema: String) throws {
         for projector in projectors {
             var instance = projector.init(writer: ProjectionWriter(connection: store.connection, schema: schema))
@@ -168,22 +195,68 @@ public struct ProjectionRunner {
         }
     }
 
-    /// The tracker's events of a batch with their payloads; `projections` name who stops at a
-    /// poison event.
-    static func decode(_ batch: [RecordedEvent], for projections: [String]) throws -> [(RecordedEvent, TrackerEvent)] {
-        var decoded: [(RecordedEvent, TrackerEvent)] = []
-        decoded.reserveCapacity(batch.count)
-        for event in batch {
+    /// The events of a batch that the projections apply: every readable one. An unreadable
+    /// event is passed over only when a retraction later in its stream withdraws it (the
+    /// retraction is recorded after it, so the log is searched ahead of the batch); the first
+    /// one that none withdraws stops the batch with `PoisonStop`.
+    private func passable(_ batch: DecodedBatch) throws -> [(RecordedEvent, TrackerEvent)] {
+        guard !batch.unreadable.isEmpty else { return batch.events }
+        let withdrawn = Set(try store.connection.execute("""
+            SELECT e.event_id::text FROM store.events e
+            WHERE e.event_id = ANY ($1::text[]::uuid[])
+              AND EXISTS (SELECT 1 FROM store.events r
+                          WHERE r.stream = e.stream AND r.version > e.version AND r.type = 'EventRetracted'
+                            AND lower(r.data ->> 'event_id') = e.event_id::text)
+            """, [batch.unreadable.map { $0.event.eventId.uuidString.lowercased() }]).column().compactMap { $0 })
+        if let stop = batch.unreadable.first(where: { !withdrawn.contains($0.event.eventId.uuidString.lowercased()) }) {
+            throw stop
+        }
+        return batch.events
+    }
+
+    /// Runs `body`, turning a batch's stop into the error the caller sees.
+    private static func poisonStopsHere<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let stop as PoisonStop {
+            throw ProjectionError.poison(stop.event)
+        }
+    }
+
+    /// The tracker's events of a batch with their payloads, and the events it cannot read;
+    /// `projections` name who stops at a poison event.
+    static func decode(_ batch: [RecordedEvent], for projections: [String]) -> DecodedBatch {
+        var decoded = DecodedBatch()
+        decoded.events.reserveCapacity(batch.count)
+        for (index, event) in batch.enumerated() {
             // Streams of other categories are not the tracker's: no projector reads them.
             guard StreamName(event.stream) != nil else { continue }
             do {
-                decoded.append((event, try TrackerEvent.decode(type: event.type, schemaVersion: event.schemaVersion,
-                                                               data: Data(event.data.utf8))))
+                decoded.events.append((event, try TrackerEvent.decode(type: event.type, schemaVersion: event.schemaVersion,
+                                                                      data: Data(event.data.utf8))))
             } catch {
-                throw ProjectionError.poison(projection: projections.joined(separator: ", "),
-                                             position: event.position, type: event.type, reason: "\(error)")
+                var newerSchema = false
+                if case .newerSchema = error { newerSchema = true }
+                decoded.unreadable.append(PoisonStop(
+                    before: index,
+                    event: PoisonEvent(projection: projections.joined(separator: ", "), position: event.position,
+                                       stream: event.stream, type: event.type, eventId: event.id, reason: "\(error)",
+                                       newerSchema: newerSchema)))
             }
         }
         return decoded
     }
+}
+
+/// A batch as read: what the projectors apply, and what they cannot read.
+struct DecodedBatch: Sendable {
+    var events: [(RecordedEvent, TrackerEvent)] = []
+    var unreadable: [PoisonStop] = []
+}
+
+/// An unreadable event that no retraction withdraws: its batch stops there. `before` counts
+/// the batch's events ahead of it.
+struct PoisonStop: Error, Sendable {
+    let before: Int
+    let event: PoisonEvent
 }

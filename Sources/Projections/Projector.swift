@@ -225,15 +225,63 @@ struct KeyedRows {
     }
 }
 
+/// An event the projections cannot read, where they stopped.
+public struct PoisonEvent: Sendable, Hashable, CustomStringConvertible {
+    /// The projections that stopped at it, comma-separated.
+    public let projection: String
+    public let position: Int64
+    public let stream: String
+    public let type: String
+    public let eventId: UUID
+    /// Why it cannot be read.
+    public let reason: String
+    /// Its schema version is newer than this binary knows: a newer ustrack can read it.
+    public let newerSchema: Bool
+
+    public init(projection: String, position: Int64, stream: String, type: String, eventId: UUID, reason: String,
+                newerSchema: Bool = false) {
+        self.projection = projection
+        self.position = position
+        self.stream = stream
+        self.type = type
+        self.eventId = eventId
+        self.reason = reason
+        self.newerSchema = newerSchema
+    }
+
+    /// The same stop, for one more projection.
+    func joining(_ other: String) -> PoisonEvent {
+        PoisonEvent(projection: projection + ", " + other, position: position, stream: stream, type: type,
+                    eventId: eventId, reason: reason, newerSchema: newerSchema)
+    }
+
+    /// Where it stands and why it cannot be read.
+    public var summary: String {
+        "event position \(position) (stream \(stream), type \(type), event \(eventId.uuidString.lowercased())): \(reason)"
+    }
+
+    /// What gets past it: its retraction, recorded in the log like any other fact.
+    public var remedy: String {
+        let retract = "record its retraction, `ustrack retract \(eventId.uuidString.lowercased()) --reason \"…\"`, "
+            + "and the projections pass over it"
+        return newerSchema ? "run the newer ustrack that wrote it, or \(retract)" : retract
+    }
+
+    public var description: String {
+        "projection \(projection) stopped at \(summary). Nothing from it on was applied. To get past it, \(remedy)."
+    }
+}
+
 public enum ProjectionError: Error, CustomStringConvertible {
-    /// An event the projector cannot read: it stops there rather than skip it.
-    case poison(projection: String, position: Int64, type: String, reason: String)
+    /// An event the projector cannot read and no retraction withdraws: it stops there rather
+    /// than skip it.
+    case poison(PoisonEvent)
     case unknownProjection(String)
 
     public var description: String {
         switch self {
-        case let .poison(projection, position, type, reason):
-            return "projection \(projection) stopped at event position \(position) (type \(type)): \(reason). Nothing after it was applied; fix or retract the event's cause and run `ustrack projections rebuild`."
+        case .poison(let event):
+            return event.description
         case .unknownProjection(let name):
             return "no projection named \"\(name)\": the projections are \(ProjectionRunner.names.joined(separator: ", "))"
         }

@@ -69,10 +69,31 @@ final class Recorder {
         pending[id] = RetractionTarget(stream: stream, type: event.type)
     }
 
-    func load(_ streams: [StreamName]) throws {
+    /// Folds each stream's stored events into the states. An event this binary cannot read
+    /// stops it, naming the event and how to retract it, unless a retraction later in its
+    /// stream withdraws it, or it is `unreadableTarget`, the event a retraction being decided
+    /// names. Such an event still counts toward the stream's version, and changes nothing else.
+    func load(_ streams: [StreamName], allowingUnreadable unreadableTarget: UUID? = nil) throws {
         for stream in streams where loadedVersions[stream] == nil {
-            for stored in try store.readStream(stream.description) {
-                states.apply(Recorded(eventId: stored.id, event: try Self.decode(stored)), to: stream)
+            let stored = try store.readStream(stream.description)
+            let decoded = stored.map { event in Result { try Self.decode(event) } }
+            // Where each withdrawn event's last retraction stands.
+            var retractedAt: [UUID: Int] = [:]
+            for (index, result) in decoded.enumerated() {
+                if case .success(.eventRetracted(let retraction)) = result, let target = retraction.target {
+                    retractedAt[target] = index
+                }
+            }
+            for (index, (event, result)) in zip(stored, decoded).enumerated() {
+                switch result {
+                case .success(let payload):
+                    states.apply(Recorded(eventId: event.id, event: payload), to: stream)
+                case .failure(let error):
+                    guard event.id == unreadableTarget || retractedAt[event.id].map({ $0 > index }) == true else { throw error }
+                    // A retraction that names no event id: every state counts it and ignores it.
+                    let placeholder = EventRetracted(eventId: "", targetType: event.type, reason: "unreadable")
+                    states.apply(Recorded(eventId: event.id, event: placeholder.event), to: stream)
+                }
             }
             loadedVersions[stream] = states.version(of: stream)
         }
@@ -85,6 +106,8 @@ final class Recorder {
         guard let stream = StreamName(stored.stream) else {
             throw ValidationError("event \(id.uuidString.lowercased()) is in stream \(stored.stream), which ustrack does not manage")
         }
+        // Its stream loads even if the target cannot be read: retracting it is the way past it.
+        try load([stream], allowingUnreadable: id)
         return RetractionTarget(stream: stream, type: stored.type)
     }
 
@@ -92,7 +115,12 @@ final class Recorder {
         do {
             return try TrackerEvent.decode(type: stored.type, schemaVersion: stored.schemaVersion, data: Data(stored.data.utf8))
         } catch {
-            throw Failure.other("cannot read event at position \(stored.position) (\(stored.type)) in \(stored.stream): \(error)")
+            let id = stored.id.uuidString.lowercased()
+            throw Failure.other("""
+                cannot read event \(id) at position \(stored.position) (\(stored.type)) in \(stored.stream): \(error). \
+                Nothing can be decided on \(stored.stream) while it stands; record its retraction, \
+                `ustrack retract \(id) --reason "…"`, and ustrack passes over it
+                """)
         }
     }
 

@@ -24,12 +24,21 @@ struct Session {
     }
 
     /// Brings the projections up to the log, so a user reads their own writes. A reader who may
-    /// not write (the reader role, a read-only standby) reads them as they are.
+    /// not write (the reader role, a read-only standby) reads them as they are. Projections
+    /// stopped at a poison event are not this command's failure: what it recorded is stored and
+    /// what it reads is there up to that event, so it goes on and says so on stderr.
     func catchUp() throws {
         do {
             try ProjectionRunner(store: store).catchUp()
         } catch let error as PostgresError where error.sqlState == .insufficientPrivilege || error.sqlState == .readOnlySQLTransaction {
             return
+        } catch ProjectionError.poison(let stop) {
+            FileHandleOutput.standardError.write("""
+                warning: the projections are stopped at \(stop.summary).
+                It and the events recorded after it are stored but not in the projections yet: reports and \
+                reading commands leave them out. To get past it, \(stop.remedy).
+
+                """)
         } catch {
             throw Failure.from(error, target: target)
         }
