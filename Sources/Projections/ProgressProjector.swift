@@ -22,6 +22,11 @@ struct ProgressProjector: Projector {
     private var groupOf: [UUID: Group] = [:]
     private var dirty: Set<Group> = []
     private var dirtyAt: Date?
+    /// The latest time a version was made at, read once a run. A change recorded before it (an
+    /// older record imported later) cannot just close the current versions: its groups' whole
+    /// history is made again from the recording times.
+    private var horizon: Date?
+    private var horizonRead = false
 
     init(writer: ProjectionWriter) { self.writer = writer }
 
@@ -194,6 +199,20 @@ struct ProgressProjector: Projector {
     private mutating func flushGroups() throws {
         guard let at = dirtyAt else { return }
         let groups = dirty.sorted { ($0.scope, $0.unit) < ($1.scope, $1.unit) }
+        if !horizonRead {
+            horizon = try writer.query("""
+                SELECT greatest((SELECT max(known_from) FROM \(writer.table("timeline"))),
+                                (SELECT max(known_from) FROM \(writer.table("contradictions"))))
+                """, []).date(0, 0)
+            horizonRead = true
+        }
+        if let horizon, at < horizon {
+            for group in groups { try rewriteHistory(of: group) }
+            dirty.removeAll()
+            dirtyAt = nil
+            return
+        }
+        horizon = at
         var points: [(group: Group, point: TimelinePoint, lastClaim: UUID)] = []
         var found: [(group: Group, contradiction: Contradiction)] = []
         for group in groups {
@@ -239,6 +258,69 @@ struct ProgressProjector: Projector {
         }
         dirty.removeAll()
         dirtyAt = nil
+    }
+
+    /// Makes every version of a group again from its claims' and its portfolio's baselines'
+    /// recording and retraction times: a version from each such time to the next.
+    private mutating func rewriteHistory(of group: Group) throws {
+        let rows = try writer.query("""
+            SELECT event_id, as_of, lo, hi, lo_inclusive, hi_inclusive, position, recorded_at, retracted_at
+            FROM \(writer.table("claims")) WHERE scope = $1 AND unit = $2
+            """, [group.scope, group.unit])
+        let claims = (0..<rows.rowCount).map { row in
+            (fact: ClaimFact(
+                id: rows.uuid(row, 0)!, asOf: CalendarDate(rows.string(row, 1)!)!,
+                interval: PercentInterval(lo: rows.double(row, 2)!, hi: rows.double(row, 3)!,
+                                          loInclusive: rows.bool(row, 4)!, hiInclusive: rows.bool(row, 5)!),
+                sequence: rows.int(row, 6)!),
+             known: KnownSpan(from: rows.date(row, 7)!, to: rows.date(row, 8)))
+        }
+        var revisions: [(on: CalendarDate, known: KnownSpan)] = []
+        if let portfolio = try portfolio(of: group.scope) {
+            let found = try writer.query("""
+                SELECT revised_on, recorded_at, retracted_at FROM \(writer.table("progress_baselines")) WHERE portfolio = $1
+                """, [portfolio])
+            revisions = (0..<found.rowCount).map {
+                (CalendarDate(found.string($0, 0)!)!, KnownSpan(from: found.date($0, 1)!, to: found.date($0, 2)))
+            }
+        }
+        let times = Set(claims.flatMap { [$0.known.from, $0.known.to] } + revisions.flatMap { [$0.known.from, $0.known.to] })
+            .compactMap { $0 }.sorted()
+        try writer.add("DELETE FROM \(writer.table("timeline")) WHERE scope = $1 AND unit = $2", [group.scope, group.unit])
+        try writer.add("DELETE FROM \(writer.table("contradictions")) WHERE scope = $1 AND unit = $2", [group.scope, group.unit])
+        for time in times {
+            let facts = claims.filter { $0.known.contains(time) }.map(\.fact)
+            let baselines = revisions.filter { $0.known.contains(time) }.map(\.on)
+            let sequence = Dictionary(uniqueKeysWithValues: facts.map { ($0.id, $0.sequence) })
+            for point in Inference.timeline(claims: facts, baselines: baselines) {
+                let lastClaim = point.claimIds.max { (sequence[$0] ?? 0) < (sequence[$1] ?? 0) }!
+                writer.insert(afterStatementsInto: "timeline", columns: Self.timelineColumns, [
+                    group.scope, group.unit, point.date, point.estimate.lo, point.estimate.hi, point.estimate.loInclusive,
+                    point.estimate.hiInclusive, point.disputed, point.claim.lo, point.claim.hi, point.claim.loInclusive,
+                    point.claim.hiInclusive, point.claimsSoFar, lastClaim, time,
+                ])
+            }
+            for contradiction in Inference.contradictions(claims: facts, baselines: baselines) {
+                writer.insert(afterStatementsInto: "contradictions", columns: ["scope", "unit", "kind", "earlier", "later", "known_from"],
+                              [group.scope, group.unit, contradiction.kind.rawValue, contradiction.earlier, contradiction.later, time])
+            }
+        }
+        // Each version holds until the next time; the last one holds still.
+        let next = times.dropFirst().map { Optional($0) } + [nil]
+        for table in ["timeline", "contradictions"] {
+            try writer.add("""
+                UPDATE \(writer.table(table)) t SET known_to = n.known_to
+                FROM unnest($3::timestamptz[], $4::timestamptz[]) AS n(known_from, known_to)
+                WHERE t.scope = $1 AND t.unit = $2 AND t.known_from = n.known_from
+                """, [group.scope, group.unit, times, next])
+        }
+    }
+
+    /// From when to when a claim or baseline was on record.
+    private struct KnownSpan {
+        let from: Date
+        let to: Date?
+        func contains(_ time: Date) -> Bool { from <= time && to.map { time < $0 } ?? true }
     }
 
     static let timelineColumns = [

@@ -236,8 +236,8 @@ final class ProgressTests: XCTestCase {
         let report = try JSONSerialization.jsonObject(with: Data(try run("report", "p", "--format", "json", "--as-of", "2022-12-31").utf8))
             as! [String: Any]
         let programme = (report["programmes"] as! [[String: Any]]).first { $0["id"] as? String == "prog" }!
-        XCTAssertEqual(programme["milestonesReached"] as? Int, 0)
-        XCTAssertEqual(programme["milestonesPlanned"] as? Int, 2)
+        XCTAssertEqual(programme["milestones_reached"] as? Int, 0)
+        XCTAssertEqual(programme["milestones_planned"] as? Int, 2)
     }
 
     func testReaderRoleCanReadEveryViewAndIsRefusedEveryWrite() throws {

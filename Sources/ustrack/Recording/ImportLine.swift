@@ -75,17 +75,21 @@ enum ImportLine {
         guard let value, !(value is NSNull) else { return nil }
         let wanted = "\"recorded-at\" must be an ISO 8601 time with its zone, e.g. \"2023-05-22T09:00:00Z\""
         guard let text = value as? String else { throw Failure.badInput(wanted) }
-        let formatter = ISO8601DateFormatter()
-        var date = formatter.date(from: text)
-        if date == nil {
-            formatter.formatOptions.insert(.withFractionalSeconds)
-            date = formatter.date(from: text)
-        }
-        guard let date else { throw Failure.badInput("\(wanted); got \"\(text)\"") }
+        guard let date = time(text) else { throw Failure.badInput("\(wanted); got \"\(text)\"") }
         guard date <= Date() else {
             throw Failure.badInput("\"recorded-at\" \(text) is in the future: give when the line was recorded, at the latest now")
         }
         return date
+    }
+
+    /// An ISO 8601 time with its zone, with or without fractions of a second, as `export`
+    /// writes it or as a person types it.
+    static func time(_ text: String) -> Date? {
+        if let exported = Timestamps.parse(text) { return exported }
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions.insert(.withFractionalSeconds)
+        return formatter.date(from: text)
     }
 
     private static func text(_ value: Any, _ name: String) throws -> String {
@@ -139,7 +143,9 @@ struct ExportedEvent {
         guard metadata is [String: Any] else { throw Failure.badInput("\"metadata\" must be a JSON object") }
         var recordedAt: Date?
         if let text = object["recorded_at"] as? String {
-            guard let date = Timestamps.parse(text) else { throw Failure.badInput("\"recorded_at\" is not an ISO timestamp") }
+            guard let date = ImportLine.time(text) else {
+                throw Failure.badInput("\"recorded_at\" is not an ISO 8601 time with its zone, e.g. \"2023-05-22T09:00:00Z\"")
+            }
             recordedAt = date
         }
         self.stream = stream
