@@ -81,6 +81,7 @@ struct DatabaseTarget: CustomStringConvertible {
                 run `ustrack db migrate` first
                 """)
         }
+        try withFailures(self) { try RestoredLog.adopt(connection, target: self) }
         return connection
     }
 }
