@@ -213,22 +213,15 @@ struct ProgressProjector: Projector {
             return
         }
         horizon = at
-        var points: [(group: Group, point: TimelinePoint, lastClaim: UUID)] = []
-        var found: [(group: Group, contradiction: Contradiction)] = []
+        // Loaded first, so that the statement below and the rows that follow it go out together.
+        var inputs: [(group: Group, facts: [ClaimFact], baselines: [CalendarDate])] = []
         for group in groups {
-            let facts = Array(claims[group, default: [:]].values)
             var revisionDates: [CalendarDate] = []
             if let portfolio = try portfolio(of: group.scope) {
                 try loadBaselines(portfolio)
                 revisionDates = Array(baselines[portfolio, default: [:]].values)
             }
-            let sequence = Dictionary(uniqueKeysWithValues: facts.map { ($0.id, $0.sequence) })
-            for point in Inference.timeline(claims: facts, baselines: revisionDates) {
-                points.append((group, point, point.claimIds.max { (sequence[$0] ?? 0) < (sequence[$1] ?? 0) }!))
-            }
-            for contradiction in Inference.contradictions(claims: facts, baselines: revisionDates) {
-                found.append((group, contradiction))
-            }
+            inputs.append((group, Array(claims[group, default: [:]].values), revisionDates))
         }
         // One statement for every group touched at this time. A version replaced at the time it
         // was made never existed for a reader: it is dropped, so that where batches happen to end
@@ -245,19 +238,26 @@ struct ProgressProjector: Projector {
             UPDATE \(writer.table("contradictions")) SET known_to = $3
             WHERE ctid = ANY (\(currentRows("contradictions", "t.known_from <> $3")))
             """, [groups.map { $0.scope }, groups.map { $0.unit }, at])
-        for (group, point, lastClaim) in points {
+        for (group, facts, baselines) in inputs { writeVersion(of: group, facts: facts, baselines: baselines, from: at) }
+        dirty.removeAll()
+        dirtyAt = nil
+    }
+
+    /// The rows of one version of a group, known from `time`: its timeline and contradictions.
+    private func writeVersion(of group: Group, facts: [ClaimFact], baselines: [CalendarDate], from time: Date) {
+        let sequence = Dictionary(uniqueKeysWithValues: facts.map { ($0.id, $0.sequence) })
+        for point in Inference.timeline(claims: facts, baselines: baselines) {
+            let lastClaim = point.claimIds.max { (sequence[$0] ?? 0) < (sequence[$1] ?? 0) }!
             writer.insert(afterStatementsInto: "timeline", columns: Self.timelineColumns, [
                 group.scope, group.unit, point.date, point.estimate.lo, point.estimate.hi, point.estimate.loInclusive,
                 point.estimate.hiInclusive, point.disputed, point.claim.lo, point.claim.hi, point.claim.loInclusive,
-                point.claim.hiInclusive, point.claimsSoFar, lastClaim, at,
+                point.claim.hiInclusive, point.claimsSoFar, lastClaim, time,
             ])
         }
-        for (group, contradiction) in found {
+        for contradiction in Inference.contradictions(claims: facts, baselines: baselines) {
             writer.insert(afterStatementsInto: "contradictions", columns: ["scope", "unit", "kind", "earlier", "later", "known_from"],
-                          [group.scope, group.unit, contradiction.kind.rawValue, contradiction.earlier, contradiction.later, at])
+                          [group.scope, group.unit, contradiction.kind.rawValue, contradiction.earlier, contradiction.later, time])
         }
-        dirty.removeAll()
-        dirtyAt = nil
     }
 
     /// Makes every version of a group again from its claims' and its portfolio's baselines'
@@ -289,21 +289,8 @@ struct ProgressProjector: Projector {
         try writer.add("DELETE FROM \(writer.table("timeline")) WHERE scope = $1 AND unit = $2", [group.scope, group.unit])
         try writer.add("DELETE FROM \(writer.table("contradictions")) WHERE scope = $1 AND unit = $2", [group.scope, group.unit])
         for time in times {
-            let facts = claims.filter { $0.known.contains(time) }.map(\.fact)
-            let baselines = revisions.filter { $0.known.contains(time) }.map(\.on)
-            let sequence = Dictionary(uniqueKeysWithValues: facts.map { ($0.id, $0.sequence) })
-            for point in Inference.timeline(claims: facts, baselines: baselines) {
-                let lastClaim = point.claimIds.max { (sequence[$0] ?? 0) < (sequence[$1] ?? 0) }!
-                writer.insert(afterStatementsInto: "timeline", columns: Self.timelineColumns, [
-                    group.scope, group.unit, point.date, point.estimate.lo, point.estimate.hi, point.estimate.loInclusive,
-                    point.estimate.hiInclusive, point.disputed, point.claim.lo, point.claim.hi, point.claim.loInclusive,
-                    point.claim.hiInclusive, point.claimsSoFar, lastClaim, time,
-                ])
-            }
-            for contradiction in Inference.contradictions(claims: facts, baselines: baselines) {
-                writer.insert(afterStatementsInto: "contradictions", columns: ["scope", "unit", "kind", "earlier", "later", "known_from"],
-                              [group.scope, group.unit, contradiction.kind.rawValue, contradiction.earlier, contradiction.later, time])
-            }
+            writeVersion(of: group, facts: claims.filter { $0.known.contains(time) }.map(\.fact),
+                         baselines: revisions.filter { $0.known.contains(time) }.map(\.on), from: time)
         }
         // Each version holds until the next time; the last one holds still.
         let next = times.dropFirst().map { Optional($0) } + [nil]
