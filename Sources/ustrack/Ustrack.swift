@@ -44,19 +44,21 @@ struct Ustrack: ParsableCommand {
     /// Parses and runs, mapping failures to the exit codes of DESIGN.md §4: usage errors are 2
     /// (ArgumentParser would say 64), run-time failures carry their own code.
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            try refuseUnknownSubcommand(Array(CommandLine.arguments.dropFirst()))
-            var command = try parseAsRoot()
+            try CommandLineWords.refuseInvalidUTF8()
+            try refuseUnknownSubcommand(arguments)
+            var command = try CommandLineWords.parse(arguments, with: parseAsRoot)
             try command.run()
         } catch let failure as Failure {
-            FileHandleOutput.standardError.write("error: \(failure.message)\n")
+            FileHandleOutput.standardError.write("error: \(EchoedInput.shortened(failure.message, inputs: arguments))\n")
             Foundation.exit(failure.code.rawValue)
         } catch {
             switch exitCode(for: error) {
             case .success:
                 exit(withError: error)  // --help, --version
             case .validationFailure:
-                FileHandleOutput.standardError.write(fullMessage(for: error) + "\n")
+                FileHandleOutput.standardError.write(EchoedInput.shortened(fullMessage(for: error), inputs: arguments) + "\n")
                 Foundation.exit(Failure.Code.badInput.rawValue)
             default:
                 FileHandleOutput.standardError.write("error: \(error)\n")

@@ -152,7 +152,7 @@ import Tracker
     @Test func xmlEscapeEscapesTheFiveAndDropsForbiddenControls() {
         #expect(xmlEscape("a < b & c > \"d\" 'e'") == "a &lt; b &amp; c &gt; &quot;d&quot; &#39;e&#39;")
         #expect(xmlEscape("Союзное государство") == "Союзное государство")
-        #expect(xmlEscape("bell\u{7}line\nend") == "bell\u{FFFD}line\nend")
+        #expect(xmlEscape("bell\u{7}line\nend\u{FFFF}") == "bell␇line\nend\u{FFFD}")
     }
 
     @Test func truncationEndsWithAnEllipsisOnlyWhenItCuts() {

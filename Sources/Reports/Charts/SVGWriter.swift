@@ -1,6 +1,6 @@
-/// Text made safe for XML content and attribute values. Characters XML 1.0 forbids (most C0
-/// controls) become U+FFFD, because one stray control byte in a wording would make the whole
-/// SVG unreadable.
+/// Text made safe for XML content and attribute values. Control characters (which XML 1.0 mostly
+/// forbids: one stray control byte in a wording would make the whole SVG unreadable) are shown as
+/// `VisibleText` shows them; the noncharacters U+FFFE and U+FFFF become U+FFFD.
 public func xmlEscape(_ text: String) -> String {
     var escaped = ""
     escaped.reserveCapacity(text.utf8.count)
@@ -12,7 +12,8 @@ public func xmlEscape(_ text: String) -> String {
         case "\"": escaped += "&quot;"
         case "'": escaped += "&#39;"
         case "\t", "\n", "\r": escaped.unicodeScalars.append(scalar)
-        case "\u{0}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": escaped += "\u{FFFD}"
+        case "\u{0}"..."\u{1F}", "\u{7F}"..."\u{9F}": escaped += VisibleText.controls(String(scalar), keepingLayout: false)
+        case "\u{FFFE}", "\u{FFFF}": escaped += "\u{FFFD}"
         default: escaped.unicodeScalars.append(scalar)
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 import Tracker
 
 extension ReportRenderer {
-    /// RFC 4180: one row per claim in date order, column names as in `reporting.claims` and
+    /// RFC 4180 (cells that would be formulas neutralised: `CSV.field`): one row per claim in date order, column names as in `reporting.claims` and
     /// `reporting.progress_timeline`, plus the estimate of the claim's scope and unit on its as-of date.
     public static func csv(_ report: Report) -> String {
         let header = [
@@ -30,13 +30,26 @@ extension ReportRenderer {
     }
 }
 
-enum CSV {
+public enum CSV {
     /// Quoted when it holds a comma, a quote, a line break or edge spaces; quotes inside are doubled.
-    /// Values are never altered otherwise, so the file says exactly what the data says.
-    static func field(_ value: String) -> String {
+    /// A text a spreadsheet would run as a formula (one starting with `=`, `+`, `-`, `@`, a tab or a
+    /// carriage return) gets a leading `'`, as OWASP advises against CSV injection; a number such as
+    /// `-5` is left as it is, so numeric columns stay numeric. Nothing else is altered.
+    public static func field(_ value: String) -> String {
+        var value = value
+        if let first = value.unicodeScalars.first, formulaStarts.contains(first), !isNumber(value) {
+            value = "'" + value
+        }
         let needsQuotes = value.contains { $0 == "," || $0 == "\"" || $0.isNewline }
             || value.first == " " || value.last == " "
         guard needsQuotes else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// A plain decimal number, e.g. `-5`, `+3`, `-0.5`, `1e3`: what a spreadsheet reads as a value.
+    static func isNumber(_ text: String) -> Bool {
+        text.wholeMatch(of: /[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/) != nil
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import Plot
 
 extension ReportRenderer {
-    /// One self-contained HTML page: inline CSS and SVG, no scripts, no external files.
+    /// One self-contained HTML page: inline CSS and SVG, no scripts, no external files. A control
+    /// character from the data is shown (`VisibleText`): the page's own markup holds none.
     public static func html(_ report: Report, charts: ChartSource = .standard) -> String {
         let document = ReportDocument(report, charts: charts)
         let page = HTML(
@@ -29,7 +30,7 @@ extension ReportRenderer {
                 })
             )
         )
-        return page.render(indentedBy: .spaces(2)) + "\n"
+        return VisibleText.controls(page.render(indentedBy: .spaces(2))) + "\n"
     }
 }
 

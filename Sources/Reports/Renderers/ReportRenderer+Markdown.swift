@@ -55,9 +55,10 @@ enum Markdown {
     /// Brackets are left alone except a `](`, the only way to open a link here: data never starts a
     /// line, so no reference definition can exist, and intervals such as `[70, 100]` stay readable.
     /// Inside a link's text every bracket is escaped, since a lone `]` would end the text early.
+    /// Control characters are shown (`VisibleText`), so a report read with `cat` cannot drive the terminal.
     static func escaped(_ text: String, brackets: Bool = false) -> String {
         var escaped = ""
-        var characters = text.makeIterator()
+        var characters = VisibleText.controls(text).makeIterator()
         var next = characters.next()
         while let character = next {
             next = characters.next()

@@ -46,12 +46,8 @@ struct ChartCommand: ParsableCommand {
         }
         let title = "\(report.portfolio?.id == scope ? report.title : scope) — \(timeline.unit)"
         if let svg {
-            do {
-                try SVGChart.timeline(timeline, title: title).write(toFile: svg, atomically: true, encoding: .utf8)
-            } catch {
-                throw Failure.badInput("cannot write --svg \(svg): \(error.localizedDescription)")
-            }
-            Output.line("wrote \(svg)")
+            try OutputFile.write(SVGChart.timeline(timeline, title: title), to: svg, option: "--svg")
+            Output.line("wrote \(Output.safe(svg))")
         } else {
             let fancy = Terminal.isOutputTerminal && !ascii
             Output.line(TerminalChart.timeline(timeline, title: title, width: Terminal.width, unicode: fancy,
@@ -95,7 +91,7 @@ struct ReportCommand: ParsableCommand {
             try ReportLoader(connection: session.connection, asOf: asOf, knownAt: knownAt, knownAtLabel: time.knownAt).load(scope: scope)
         }
         let written = try Self.write(report, format: chosen, to: out)
-        if out != nil { Output.line("wrote \(written.joined(separator: ", "))") }
+        if out != nil { Output.line("wrote \(Output.safe(written.joined(separator: ", ")))") }
     }
 
     /// --format when given; else what --out's extension names; else Markdown. An extension ustrack
@@ -116,8 +112,9 @@ struct ReportCommand: ParsableCommand {
         return format
     }
 
-    /// Renders and writes the report; returns the files written (none for stdout). Markdown to stdout
-    /// has no charts, so it writes no files into the working folder.
+    /// Renders and writes the report (`OutputFile`); returns the files written (none for stdout).
+    /// Markdown to stdout, or to a device or FIFO (`/dev/null`), has no charts, so it writes no
+    /// files into the working folder or beside the device.
     @discardableResult
     static func write(_ report: Report, format: ReportFormat, to path: String?) throws -> [String] {
         let document: String
@@ -127,8 +124,9 @@ struct ReportCommand: ParsableCommand {
         case .json: document = ReportRenderer.json(report)
         case .csv: document = ReportRenderer.csv(report)
         case .markdown:
-            let folder = path.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
-            let prefix = path.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
+            let chartsPath = path.flatMap { OutputFile.isStream($0) ? nil : $0 }
+            let folder = chartsPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+            let prefix = chartsPath.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
             let rendered = ReportRenderer.markdown(report, chartPrefix: prefix)
             document = rendered.document
             for chart in rendered.charts {
@@ -147,10 +145,6 @@ struct ReportCommand: ParsableCommand {
     }
 
     private static func writeFile(_ text: String, _ path: String) throws {
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw Failure.badInput("cannot write \(path): \(error.localizedDescription); give a path in a writable folder")
-        }
+        try OutputFile.write(text, to: path, option: "--out")
     }
 }

@@ -14,7 +14,9 @@ struct ImportCommand: ParsableCommand {
                "portfolio": "union-state-2021-2023", "title": "Customs"}
             (one line in the file), or an event line as `ustrack export` writes it. A line's \
             command id is derived from its content unless it gives "command-id", so importing \
-            the same file again adds nothing. A `file` of `source add` is relative to the NDJSON file.
+            the same file again adds nothing. A `file` of `source add` is relative to the NDJSON file, \
+            and must be in its folder or below (symbolic links and .. resolved) unless \
+            --allow-files-outside is given.
 
             A line may give "recorded-at", an ISO 8601 time with its zone, to keep the time an \
             earlier register recorded it (lines in that order, none in the future); the time it \
@@ -25,6 +27,8 @@ struct ImportCommand: ParsableCommand {
                 ustrack import log.ndjson --database-url postgresql:///copy
                 """))
     @Argument(help: "The NDJSON file.") var file: String
+    @Flag(help: "Let a line's \"file\" name a file outside the NDJSON file's folder (only for an import file you trust).")
+    var allowFilesOutside = false
     @OptionGroup var options: CommonOptions
 
     func run() throws {
@@ -36,7 +40,7 @@ struct ImportCommand: ParsableCommand {
                 FileHandleOutput.standardError.write("\rimporting: \(done) of \(total) lines" + (done == total ? "\n" : ""))
             }
         }
-        let summary = try session.run { try importer.run(FileLines(url: URL(fileURLWithPath: file))) }
+        let summary = try session.run { try importer.run(FileLines(url: URL(fileURLWithPath: file), allowsFilesOutside: allowFilesOutside)) }
         try session.catchUp()
         switch options.format {
         case .json: try Output.json(summary)
@@ -87,17 +91,14 @@ enum ExportLine {
     }
 }
 
-/// Buffered writes to a file or stdout.
+/// Buffered writes to a file (`OutputFile`: a device is written in place, a regular file replaced
+/// whole once the export is complete) or stdout.
 struct ExportSink {
-    private let handle: FileHandle
+    private let file: OutputFile?
     private var buffer = Data()
 
     init(path: String?) throws {
-        guard let path else { handle = .standardOutput; return }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
-            throw Failure.badInput("cannot write --out \(path): give a path in a writable directory")
-        }
-        handle = file
+        file = try path.map { try OutputFile($0, option: "--out") }
     }
 
     mutating func write(_ line: String) throws {
@@ -107,11 +108,11 @@ struct ExportSink {
 
     mutating func finish() throws {
         try flush()
-        if handle !== FileHandle.standardOutput { try handle.close() }
+        try file?.commit()
     }
 
     private mutating func flush() throws {
-        try handle.write(contentsOf: buffer)
+        if let file { try file.write(buffer) } else { try FileHandle.standardOutput.write(contentsOf: buffer) }
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -10,17 +10,24 @@ enum ImportLine {
     case command(RecordingCommand, id: UUID, recordedAt: Date?)
     case event(ExportedEvent)
 
-    /// Reads one line; `baseDirectory` resolves the relative `file` of `source add` lines.
-    static func parse(_ text: Substring, baseDirectory: URL) throws -> ImportLine {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+    /// Reads one line; `baseDirectory` resolves the relative `file` of `source add` lines, which
+    /// must lie in that folder unless `allowsFilesOutside`.
+    static func parse(_ text: Substring, baseDirectory: URL, allowsFilesOutside: Bool = false) throws -> ImportLine {
+        let data = Data(text.utf8)
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            if let problem = JSONLineScan.problem(in: data) { throw Failure.badInput(problem) }
             throw Failure.badInput("not a JSON object; each line must be one object, e.g. {\"command\": \"programme add\", \"id\": \"…\", …}")
         }
-        if object["command"] != nil { return try command(object, baseDirectory: baseDirectory) }
+        // JSONSerialization keeps the last of two equal keys without a word.
+        if let problem = JSONLineScan.problem(in: data) { throw Failure.badInput(problem) }
+        if object["command"] != nil {
+            return try command(object, baseDirectory: baseDirectory, allowsFilesOutside: allowsFilesOutside)
+        }
         if object["type"] != nil || object["data"] != nil { return .event(try ExportedEvent(object)) }
         throw Failure.badInput("neither a command (needs \"command\") nor an exported event (needs \"stream\", \"type\", \"data\")")
     }
 
-    private static func command(_ object: [String: Any], baseDirectory: URL) throws -> ImportLine {
+    private static func command(_ object: [String: Any], baseDirectory: URL, allowsFilesOutside: Bool) throws -> ImportLine {
         guard let words = (object["command"] as? String)?.split(separator: " ").map(String.init),
               let type = recordingCommandType(words) else {
             let names = recordingCommands.map { $0.words.joined(separator: " ") }.joined(separator: ", ")
@@ -35,16 +42,20 @@ enum ImportLine {
             throw Failure.badInput("\"\(reserved)\" applies to the whole import, not to one line")
         }
         if words == ["source", "add"], let file = fields["file"] as? String {
-            fields["file"] = URL(fileURLWithPath: file, relativeTo: baseDirectory).path
+            fields["file"] = try confined(file, to: baseDirectory, allowsFilesOutside: allowsFilesOutside)
         }
-        var arguments: [String] = []
+        var positionals: [String] = []
         for name in type.positionals {
             guard let value = fields.removeValue(forKey: name) else { throw Failure.badInput("missing \"\(name)\"") }
-            arguments.append(try text(value, name))
+            positionals.append(try text(value, name))
         }
+        // `--name=value` and positionals after `--`: a value that starts with a dash ("-5 percent")
+        // is then read as the value it is, never as an option.
+        var arguments: [String] = []
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) where !(value is NSNull) {
-            arguments += ["--\(name)", try text(value, name)]
+            arguments.append("--\(name)=\(try text(value, name))")
         }
+        arguments += ["--"] + positionals
         // The command's own type parses its arguments: parsing from the root would build the
         // whole command tree again for every line, most of an import's time.
         do {
@@ -52,6 +63,37 @@ enum ImportLine {
         } catch {
             throw Failure.badInput(type.message(for: error).replacingOccurrences(of: "--", with: ""))
         }
+    }
+
+    /// The path of a line's `file`, relative to the import file's folder. It must lie in that folder
+    /// or below, symbolic links and `..` resolved: an import file from elsewhere must not store, say,
+    /// /etc/passwd as a source's text for every reader login to read. `--allow-files-outside` lifts it.
+    static func confined(_ file: String, to baseDirectory: URL, allowsFilesOutside: Bool) throws -> String {
+        let path = URL(fileURLWithPath: file, relativeTo: baseDirectory).path
+        guard !allowsFilesOutside else { return path }
+        let folder = resolved(baseDirectory.path)
+        let resolvedPath = resolved(path)
+        guard resolvedPath.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") else {
+            throw Failure.badInput("""
+                "file" \(file) is outside the import file's folder \(folder) (it leads to \(resolvedPath)): an import \
+                line may name only files in that folder or below, symbolic links and ".." resolved; move the file \
+                there, or give --allow-files-outside to import a file you trust
+                """)
+        }
+        return path
+    }
+
+    /// The real path (symbolic links and `..` resolved); for a file not there yet, its folder's.
+    private static func resolved(_ path: String) -> String {
+        func real(_ path: String) -> String? {
+            guard let pointer = realpath(path, nil) else { return nil }
+            defer { free(pointer) }
+            return String(cString: pointer)
+        }
+        if let real = real(path) { return real }
+        let url = URL(fileURLWithPath: path).standardized
+        if let folder = real(url.deletingLastPathComponent().path) { return folder + "/" + url.lastPathComponent }
+        return url.path
     }
 
     /// Given, or derived from the line's content, so the same line imported twice is one command.
@@ -155,5 +197,68 @@ struct ExportedEvent {
         self.data = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
         self.metadata = String(decoding: try JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys]), as: UTF8.self)
         self.recordedAt = recordedAt
+    }
+}
+
+/// What JSONSerialization does not say about a line: a key given twice in one object (it keeps
+/// the last silently), nesting deeper than it reads, a number out of range. One pass over the bytes.
+enum JSONLineScan {
+    /// JSONSerialization's own limit.
+    static let maximumDepth = 512
+
+    static func problem(in data: Data) -> String? {
+        var keys: [Set<String>?] = []   // one per open container; nil for an array
+        var expectingKey = false
+        var depth = 0, deepest = 0
+        var index = data.startIndex
+        while index < data.endIndex {
+            let byte = data[index]
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                keys.append(byte == UInt8(ascii: "{") ? [] : nil)
+                expectingKey = byte == UInt8(ascii: "{")
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if !keys.isEmpty { keys.removeLast() }
+                depth -= 1
+                expectingKey = false
+            case UInt8(ascii: ","):
+                expectingKey = keys.last.map { $0 != nil } ?? false
+            case UInt8(ascii: "\""):
+                var end = data.index(after: index)
+                var escaped = false
+                while end < data.endIndex {
+                    if data[end] == UInt8(ascii: "\\") { escaped = true; end += 2; continue }
+                    if data[end] == UInt8(ascii: "\"") { break }
+                    end += 1
+                }
+                guard end < data.endIndex else { return nil }
+                if expectingKey, let last = keys.indices.last, keys[last] != nil {
+                    let raw = data[index...end]
+                    let key = escaped ? (try? JSONSerialization.jsonObject(with: Data(raw), options: .fragmentsAllowed)) as? String
+                        : String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
+                    if let key, !keys[last]!.insert(key).inserted {
+                        return "the key \"\(key)\" twice in one object; give each key once"
+                    }
+                    expectingKey = false
+                }
+                index = end
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                var end = index
+                while end < data.endIndex, "+-.eE0123456789".utf8.contains(data[end]) { end += 1 }
+                let number = String(decoding: data[index..<end], as: UTF8.self)
+                if let value = Double(number), !value.isFinite {
+                    return "the number \(number) is out of range: a number must be within ±1.8e308 (and a count within \(Limits.count))"
+                }
+                index = end - 1
+            default: break
+            }
+            index += 1
+        }
+        if deepest > maximumDepth {
+            return "nested \(deepest) levels deep: too deeply nested; a line may nest objects and arrays at most \(maximumDepth) levels"
+        }
+        return nil
     }
 }

@@ -6,15 +6,26 @@ import Tracker
 /// Lines to import, read as often as needed: once to check and decide, once to write.
 protocol LineSource {
     var baseDirectory: URL { get }
+    /// Whether a line may name a file outside `baseDirectory` (`import --allow-files-outside`).
+    var allowsFilesOutside: Bool { get }
     /// Calls `body` with each line and its 1-based number.
     func forEachLine(_ body: (Int, Substring) throws -> Void) throws
 }
 
+extension LineSource {
+    var allowsFilesOutside: Bool { false }
+}
+
 struct FileLines: LineSource {
     let url: URL
+    var allowsFilesOutside = false
     var baseDirectory: URL { url.deletingLastPathComponent() }
 
     func forEachLine(_ body: (Int, Substring) throws -> Void) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw Failure.badInput("cannot import \(url.path): it is a directory: give an NDJSON file, e.g. \(url.appending(path: "commands.ndjson").path)")
+        }
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw Failure.badInput("cannot read \(url.path): give the path of an NDJSON file")
         }
@@ -141,7 +152,7 @@ struct Importer {
             guard !text.allSatisfy(\.isWhitespace) else { return }
             summary.lines += 1
             let parsed = try atLine(number) { () throws -> ImportLine? in
-                let line = try ImportLine.parse(text, baseDirectory: source.baseDirectory)
+                let line = try ImportLine.parse(text, baseDirectory: source.baseDirectory, allowsFilesOutside: source.allowsFilesOutside)
                 let (id, what, recordedAt): (UUID, String, Date?) = switch line {
                 case .event(let event): (event.id, "event id", nil)
                 case .command(_, let id, let recordedAt): (id, "command id", recordedAt ?? Date())
@@ -181,7 +192,7 @@ struct Importer {
                 if skipped.contains(number) { return }
                 if let decided = decided[number] {
                     for event in decided.events { try emit(decided.stream.description, event) }
-                } else if case .event(let event) = try ImportLine.parse(text, baseDirectory: source.baseDirectory) {
+                } else if case .event(let event) = try ImportLine.parse(text, baseDirectory: source.baseDirectory, allowsFilesOutside: source.allowsFilesOutside) {
                     try emit(event.stream, NewEvent(
                         id: event.id, type: event.type, schemaVersion: event.schemaVersion, data: event.data,
                         metadataJSON: event.metadata, recordedAt: event.recordedAt))
