@@ -253,10 +253,52 @@ public final class EventStore {
         return ReadFence(tx: tx, position: position)
     }
 
+    /// How long `lockCheckpoint` waits, in seconds: 10, or USTRACK_LOCK_TIMEOUT.
+    public static let checkpointLockTimeout =
+        ProcessInfo.processInfo.environment["USTRACK_LOCK_TIMEOUT"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? 10
+
     /// Holds, until the caller's transaction ends, the lock that makes readers moving the
-    /// checkpoint `name` take turns.
-    public func lockCheckpoint(_ name: String) throws {
-        try connection.execute("SELECT pg_advisory_xact_lock(hashtext('ustrack checkpoint:' || $1))", name)
+    /// checkpoint `name` take turns. Free, as it nearly always is, that costs one statement.
+    /// Otherwise it waits at most `timeout` seconds (a `lock_timeout` for this wait only, in a
+    /// savepoint), then throws `EventStoreError.checkpointLocked` naming the session that holds it.
+    public func lockCheckpoint(_ name: String, timeout: Double = EventStore.checkpointLockTimeout) throws {
+        let key = "hashtext('ustrack checkpoint:' || $1)"
+        let tried = try connection.execute(
+            "SELECT pg_try_advisory_xact_lock(\(key)), current_setting('lock_timeout')", name)
+        guard tried.bool(0, 0) != true else { return }
+        let savepoint = connection.isInTransaction
+        if savepoint { try connection.execute("SAVEPOINT ustrack_checkpoint_lock") }
+        do {
+            // Evaluated left to right: the timeout is set for the wait and put back after it.
+            try connection.execute("""
+                SELECT set_config('lock_timeout', $2, true), pg_advisory_xact_lock(\(key)), set_config('lock_timeout', $3, true)
+                """, name, "\(max(1, Int((timeout * 1000).rounded())))ms", tried.string(0, 1) ?? "0")
+        } catch let error as PostgresError where error.sqlState == SQLState(rawValue: "55P03") && savepoint {
+            // lock_not_available: the transaction is usable again once back at the savepoint.
+            try connection.execute("ROLLBACK TO SAVEPOINT ustrack_checkpoint_lock")
+            let holder = try connection.execute("""
+                SELECT a.pid, a.usename::text, a.application_name, a.state,
+                       to_char(a.xact_start, 'YYYY-MM-DD HH24:MI:SS TZ'), extract(epoch FROM now() - a.xact_start)::float8
+                FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND l.classid::bigint = (\(key)::bigint >> 32) & 4294967295
+                  AND l.objid::bigint = \(key)::bigint & 4294967295
+                LIMIT 1
+                """, name)
+            var who = "another session"
+            if holder.rowCount > 0, let pid = holder.int(0, 0) {
+                var parts = ["user \(holder.string(0, 1) ?? "?")"]
+                if let application = holder.string(0, 2), !application.isEmpty { parts.append("application \(application)") }
+                if let state = holder.string(0, 3) { parts.append(state) }
+                if let since = holder.string(0, 4), let seconds = holder.double(0, 5) {
+                    parts.append("in a transaction since \(since) (\(String(format: "%.1f", seconds)) s)")
+                }
+                who = "pid \(pid) (\(parts.joined(separator: ", ")))"
+            }
+            throw EventStoreError.checkpointLocked(checkpoint: name, seconds: timeout, holder: who)
+        }
+        if savepoint { try connection.execute("RELEASE SAVEPOINT ustrack_checkpoint_lock") }
     }
 
     /// Stores a fence under `name` in the caller's transaction, so it commits with the work

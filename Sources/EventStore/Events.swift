@@ -173,6 +173,9 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// An append that cannot be: no events, fields of different lengths, an event id given
     /// twice in one batch.
     case invalidAppend(String)
+    /// The lock of checkpoint `checkpoint` stayed taken for `seconds`: `holder` names the
+    /// session that holds it (pid, user, application, state, since when).
+    case checkpointLocked(checkpoint: String, seconds: Double, holder: String)
 
     public var description: String {
         switch self {
@@ -190,6 +193,9 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
                 + "this one has another \(list)"
         case .partialDuplicate(let message), .invalidAppend(let message):
             return message
+        case let .checkpointLocked(checkpoint, seconds, holder):
+            return "waited \(String(format: "%g", seconds)) s for the lock of \(checkpoint), which \(holder) holds: "
+                + "the projections cannot move while it does (USTRACK_LOCK_TIMEOUT sets the wait)"
         }
     }
 }

@@ -16,6 +16,9 @@ struct DatabaseStatus: Encodable {
         let seconds: Double
         let state: String
         let query: String
+        let user: String
+        let application: String
+        let database: String
     }
 
     let database: String
@@ -60,19 +63,33 @@ struct DatabaseStatus: Encodable {
                 Reader(name: rows.string($0, 0)!, position: rows.int64($0, 1)!, lag: rows.int64($0, 2)!)
             }
         }
-        let open = try connection.execute("""
-            SELECT pid, extract(epoch FROM now() - xact_start)::float8, state, left(query, 200)
-            FROM pg_stat_activity
-            WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
-            ORDER BY xact_start LIMIT 1
-            """)
-        let oldest = open.rowCount == 0 ? nil : OpenTransaction(
-            pid: open.int(0, 0)!, seconds: open.double(0, 1) ?? 0,
-            state: open.string(0, 2) ?? "", query: open.string(0, 3) ?? "")
+        let oldest = try oldestTransaction(connection, schema: schema)
         return DatabaseStatus(
             database: "\(target) (\(target.origin))", serverVersion: server, schemaVersion: schema,
             latestSchemaVersion: Migrator.latestVersion, events: events, streams: streams,
             readers: readers, oldestTransaction: oldest)
+    }
+
+    /// The oldest open transaction with an id, which gap-safe readers wait for: the one
+    /// `reporting.reading_horizon()` names (as reading commands do), and what it runs if this
+    /// login may see that. A schema older than that function shows none.
+    static func oldestTransaction(_ connection: Connection, schema: Int?) throws -> OpenTransaction? {
+        guard (schema ?? 0) >= 16 else { return nil }
+        let open: QueryResult
+        do {
+            open = try connection.execute("""
+                SELECT h.holder_pid, coalesce(h.holder_seconds, 0), coalesce(h.holder_state, ''),
+                       coalesce((SELECT left(a.query, 200) FROM pg_stat_activity a WHERE a.pid = h.holder_pid), ''),
+                       coalesce(h.holder_user, ''), coalesce(h.holder_application, ''), coalesce(h.holder_database, '')
+                FROM reporting.reading_horizon() h WHERE h.holder_pid IS NOT NULL
+                """)
+        } catch let error as PostgresError where error.sqlState == .undefinedFunction {
+            return nil
+        }
+        guard open.rowCount > 0, let pid = open.int(0, 0) else { return nil }
+        return OpenTransaction(
+            pid: pid, seconds: open.double(0, 1) ?? 0, state: open.string(0, 2) ?? "", query: open.string(0, 3) ?? "",
+            user: open.string(0, 4) ?? "", application: open.string(0, 5) ?? "", database: open.string(0, 6) ?? "")
     }
 
     var fields: [(String, String)] {
@@ -89,7 +106,8 @@ struct DatabaseStatus: Encodable {
         }
         if let oldest = oldestTransaction {
             pairs.append(("oldest open transaction",
-                          "pid \(oldest.pid), open \(String(format: "%.1f", oldest.seconds)) s, \(oldest.state): readers wait for it"))
+                          "pid \(oldest.pid) (user \(oldest.user)\(oldest.application.isEmpty ? "" : ", application \(oldest.application)"), "
+                            + "database \(oldest.database)), open \(String(format: "%.1f", oldest.seconds)) s, \(oldest.state): readers wait for it"))
         } else {
             pairs.append(("oldest open transaction", "none"))
         }

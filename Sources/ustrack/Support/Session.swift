@@ -23,16 +23,31 @@ struct Session {
         self.store = store
     }
 
-    /// Brings the projections up to the log, so a user reads their own writes. A reader who may
-    /// not write (the reader role, a read-only standby) reads them as they are. Projections
-    /// stopped at a poison event are not this command's failure: what it recorded is stored and
-    /// what it reads is there up to that event, so it goes on and says so on stderr.
-    func catchUp() throws {
+    /// Why the projections may stand behind the log after `catchUp`.
+    enum Behind {
+        case mayNotUpdate, readOnly, locked(String), stopped
+    }
+
+    /// Brings the projections up to the log, so a user reads their own writes, then says on
+    /// stderr what the command cannot see (DESIGN.md §2, honest reads). A reader who may not
+    /// write (the reader role, a read-only standby) reads them as they are. Projections stopped
+    /// at a poison event, or whose lock another session holds past USTRACK_LOCK_TIMEOUT, are not
+    /// this command's failure: what it recorded is stored and what it reads is there up to where
+    /// they stand, so it goes on and says so. `reading`: the warnings speak of an answer, not of
+    /// a recorded event.
+    func catchUp(reading: Bool = false) throws {
+        var behind: Behind?
         do {
             try ProjectionRunner(store: store).catchUp()
-        } catch let error as PostgresError where error.sqlState == .insufficientPrivilege || error.sqlState == .readOnlySQLTransaction {
-            return
+        } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
+            behind = .mayNotUpdate
+        } catch let error as PostgresError where error.sqlState == .readOnlySQLTransaction {
+            behind = .readOnly
+        } catch let error as EventStoreError {
+            guard case .checkpointLocked = error else { throw Failure.from(error, target: target) }
+            behind = .locked("\(error)")
         } catch ProjectionError.poison(let stop) {
+            behind = .stopped
             FileHandleOutput.standardError.write("""
                 warning: the projections are stopped at \(stop.summary).
                 It and the events recorded after it are stored but not in the projections yet: reports and \
@@ -42,6 +57,70 @@ struct Session {
         } catch {
             throw Failure.from(error, target: target)
         }
+        try warnOfWhatIsNotSeen(behind: behind, reading: reading)
+    }
+
+    /// One call to `reporting.reading_horizon()`: events committed behind a transaction still
+    /// open, which no reader may take yet, and projections that stand behind what they could
+    /// read because this command could not move them.
+    func warnOfWhatIsNotSeen(behind: Behind?, reading: Bool) throws {
+        let horizon: QueryResult
+        do {
+            horizon = try connection.execute("""
+                SELECT log_position, hidden_events, projection_position, projection_lag, in_recovery,
+                       holder_pid, holder_user, holder_application, holder_state, holder_database,
+                       to_char(holder_since, 'YYYY-MM-DD HH24:MI:SS TZ'), holder_seconds
+                FROM reporting.reading_horizon()
+                """)
+        } catch let error as PostgresError where !error.isConnectionProblem {
+            return  // a warning the server cannot give is no reason to fail the command
+        } catch {
+            throw Failure.from(error, target: target)
+        }
+        guard horizon.rowCount == 1 else { return }
+        let logPosition = horizon.int64(0, 0) ?? 0, hidden = horizon.int64(0, 1) ?? 0
+        let position = horizon.int64(0, 2) ?? 0, lag = horizon.int64(0, 3) ?? 0
+        let standby = horizon.bool(0, 4) == true
+        func events(_ count: Int64) -> String { count == 1 ? "1 event" : "\(count) events" }
+        var reasons: [String] = []
+        if hidden > 0 {
+            let holder: String
+            if let pid = horizon.int(0, 5) {
+                var parts = ["user \(horizon.string(0, 6) ?? "?")"]
+                if let application = horizon.string(0, 7), !application.isEmpty { parts.append("application \(application)") }
+                if let state = horizon.string(0, 8) { parts.append(state) }
+                if let database = horizon.string(0, 9) { parts.append("database \(database)") }
+                if let since = horizon.string(0, 10), let seconds = horizon.double(0, 11) {
+                    parts.append("open \(String(format: "%.1f", seconds)) s, since \(since)")
+                }
+                holder = "pid \(pid) (\(parts.joined(separator: ", ")))"
+            } else {
+                holder = standby ? "a transaction on the primary server" : "a prepared transaction (see pg_prepared_xacts)"
+            }
+            reasons.append("""
+                \(events(hidden)) committed to the log cannot be read yet: the log is read in commit order, and a \
+                transaction that began before \(hidden == 1 ? "it" : "they") committed is still open: \(holder). \
+                \(hidden == 1 ? "It is" : "They are") read once that transaction ends (`ustrack db status` shows it).
+                """)
+        }
+        let why: String? = switch behind {
+        case nil, .stopped: nil  // caught up as far as it may, or already said why not
+        case .mayNotUpdate where standby, .readOnly:
+            "this server is a read-only standby: they move only as it replays what catch-up wrote on the primary"
+        case .mayNotUpdate:
+            "this login may not update them (it is not in ustrack_writer): a writer's command, or "
+                + "`ustrack projections follow`, catches them up"
+        case .locked(let message): message
+        }
+        if let why, lag > 0 {
+            reasons.append("the projections are \(events(lag)) behind the log (they stand at position \(position), "
+                + "the log at \(logPosition)): \(why).")
+        }
+        guard !reasons.isEmpty else { return }
+        let head = reading
+            ? "warning: this answer leaves out events the log holds:"
+            : "warning: the event is stored but not in the projections yet, so reports leave it out:"
+        FileHandleOutput.standardError.write(([head] + reasons.map { "  " + $0 }).joined(separator: "\n") + "\n")
     }
 
     func run<T>(_ body: () throws -> T) throws -> T {
@@ -55,7 +134,7 @@ struct Session {
         let asOf = try time.asOfDate()
         let session = try Session(databaseURL: databaseURL)
         let knownAt = try time.knownAtTimestamp(session.connection)
-        try session.catchUp()
+        try session.catchUp(reading: true)
         try session.checkScope(scope, asOf: asOf, knownAt: knownAt)
         return (session, asOf, knownAt)
     }
