@@ -22,6 +22,14 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let adminShutdown = SQLState(rawValue: "57P01")
     public static let cannotConnectNow = SQLState(rawValue: "57P03")
     public static let raiseException = SQLState(rawValue: "P0001")
+    /// Class 28: the server did not accept who the client said it was.
+    public static let invalidAuthorizationSpecification = SQLState(rawValue: "28000")
+    public static let invalidPassword = SQLState(rawValue: "28P01")
+    /// Class 53: the server ran out of something; the statement failed, the server did not.
+    public static let insufficientResources = SQLState(rawValue: "53000")
+    public static let diskFull = SQLState(rawValue: "53100")
+    public static let outOfMemory = SQLState(rawValue: "53200")
+    public static let tooManyConnections = SQLState(rawValue: "53300")
     /// Raised by `store.append` when the stream is not at the expected version.
     public static let wrongExpectedVersion = SQLState(rawValue: "UT001")
     /// Raised by `store.append` when some, not all, event ids of a batch were stored before.
@@ -33,6 +41,12 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let eventIdConflict = SQLState(rawValue: "UT004")
 
     public static func ~= (pattern: SQLState, value: SQLState?) -> Bool { pattern == value }
+
+    /// Class 53 (insufficient resources): out of disk space, memory or connections.
+    public var isOutOfResources: Bool { rawValue.hasPrefix("53") }
+
+    /// Class 28 (invalid authorization specification): a wrong password, an unknown login.
+    public var isAuthenticationFailure: Bool { rawValue.hasPrefix("28") }
 
     /// Class 08 (connection exception) and the shutdown codes mean the server went away.
     public var isConnectionLoss: Bool {
@@ -109,15 +123,136 @@ let PG_DIAG_MESSAGE_HINT_CODE = Int32(UInt8(ascii: "H"))
 
 /// Keeps passwords out of every message that leaves this module.
 public enum Redaction {
+    /// Patterns whose first capture group is a password: URL user info, a conninfo or URI
+    /// `password=` value, and libpq's messages that quote a token of a URL as written.
+    static let patterns: [NSRegularExpression] = [
+        // postgresql://user:secret@host
+        #"postgres(?:ql)?://[^:/@\s]*:([^@\s]*)@"#,
+        // ?password=secret&… in a URI's query
+        #"[?&]password=([^&\s#]*)"#,
+        // password=secret or password = 'se cret' in a conninfo string
+        #"(?<![?&])password\s*=\s*('(?:[^'\\]|\\.)*'?|\S+)"#,
+        // libpq, on a URL it cannot decode: invalid percent-encoded token: "secret%zz"
+        #"(?:percent-encoded token|percent-encoded value): "([^"]*)""#,
+    ].map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+
+    /// Where passwords are in `text`, as the patterns find them.
+    public static func passwordRanges(in text: String) -> [Range<String.Index>] {
+        let whole = NSRange(text.startIndex..., in: text)
+        let found = patterns.flatMap { pattern in
+            pattern.matches(in: text, range: whole).compactMap { match -> Range<String.Index>? in
+                guard match.range(at: 1).location != NSNotFound, match.range(at: 1).length > 0 else { return nil }
+                return Range(match.range(at: 1), in: text)
+            }
+        }
+        // Merged and in order, so replacing them from the end keeps the others' indices valid.
+        var merged: [Range<String.Index>] = []
+        for range in found.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
+    }
+
     public static func redact(_ text: String) -> String {
-        text
-            // postgresql://user:secret@host → postgresql://user:***@host
-            .replacingOccurrences(
-                of: #"(postgres(ql)?://[^:/@\s]*:)[^@\s]*@"#, with: "$1***@",
-                options: [.regularExpression, .caseInsensitive])
-            // password=secret or password='se cret' in a conninfo string
-            .replacingOccurrences(
-                of: #"(password\s*=\s*)('([^'\\]|\\.)*'|\S+)"#, with: "$1***",
-                options: [.regularExpression, .caseInsensitive])
+        var redacted = text
+        for range in passwordRanges(in: text).reversed() {
+            redacted.replaceSubrange(range, with: "***")
+        }
+        return redacted
+    }
+
+    /// Also hides each of `secrets` (passwords known from the connection string) wherever it
+    /// appears. Secrets shorter than four characters are left to the patterns: replacing every
+    /// "ab" would garble the message without hiding anything the patterns miss.
+    public static func redact(_ text: String, hiding secrets: [String]) -> String {
+        var redacted = redact(text)
+        for secret in Set(secrets).sorted(by: { $0.count > $1.count }) where secret.count >= 4 {
+            redacted = redacted.replacingOccurrences(of: secret, with: "***")
+        }
+        return redacted
+    }
+}
+
+/// What libpq makes of a connection string before connecting: whether it parses, the place it
+/// names and the passwords it carries, so messages name only places that were tried and
+/// never carry a password.
+public enum ConnectionString {
+    /// True when libpq reads `text` as a conninfo string or URI rather than a database name
+    /// (`Connection.connect` passes it with `expand_dbname`).
+    public static func isConnectionString(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return lower.hasPrefix("postgresql://") || lower.hasPrefix("postgres://") || text.contains("=")
+    }
+
+    /// libpq's reason the string cannot be read (passwords redacted), or nil when it can.
+    public static func problem(_ text: String) -> String? {
+        guard isConnectionString(text) else { return nil }
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(text, &error) else {
+            defer { PQfreemem(error) }
+            let message = error.map { String(cString: $0) } ?? "libpq cannot parse it"
+            return Redaction.redact(message.trimmingCharacters(in: .whitespacesAndNewlines), hiding: passwords(in: text))
+        }
+        PQconninfoFree(options)
+        return nil
+    }
+
+    /// The settings `text` gives explicitly (nil and a bare database name give at most
+    /// `dbname`), the password left out.
+    public static func settings(_ text: String?) -> [String: String] {
+        guard let text, !text.isEmpty else { return [:] }
+        guard isConnectionString(text) else { return ["dbname": text] }
+        return parse(text).filter { $0.key != "password" }
+    }
+
+    /// The place a connection with `text` would go, named as `Connection.target` names one:
+    /// explicit settings first, then libpq's defaults (PGHOST, PGPORT, PGDATABASE, …).
+    public static func place(_ text: String?) -> String {
+        let explicit = settings(text)
+        var defaults: [String: String] = [:]
+        if let options = PQconndefaults() {
+            defaults = collect(options)
+            PQconninfoFree(options)
+        }
+        func value(_ key: String) -> String {
+            explicit[key].flatMap { $0.isEmpty ? nil : $0 } ?? defaults[key] ?? ""
+        }
+        let host = value("hostaddr").isEmpty ? value("host") : value("hostaddr")
+        let port = value("port").isEmpty ? "5432" : value("port")
+        let place = host.isEmpty || host.hasPrefix("/")
+            ? "socket \(host.isEmpty ? "/var/run/postgresql" : host)/.s.PGSQL.\(port)"
+            : "host \(host) port \(port)"
+        let database = value("dbname")
+        return database.isEmpty ? place : "\(place), database \(database)"
+    }
+
+    /// The passwords `text` carries, as written and as libpq decodes them, to hide wherever
+    /// they turn up.
+    public static func passwords(in text: String) -> [String] {
+        var found = Redaction.passwordRanges(in: text).map { String(text[$0]) }
+        found += found.compactMap { $0.removingPercentEncoding }
+        found += found.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
+        if isConnectionString(text), let password = parse(text)["password"] { found.append(password) }
+        return Array(Set(found.filter { !$0.isEmpty }))
+    }
+
+    private static func parse(_ text: String) -> [String: String] {
+        guard let options = PQconninfoParse(text, nil) else { return [:] }
+        defer { PQconninfoFree(options) }
+        return collect(options)
+    }
+
+    private static func collect(_ options: UnsafeMutablePointer<PQconninfoOption>) -> [String: String] {
+        var values: [String: String] = [:]
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
+            option += 1
+        }
+        return values
     }
 }

@@ -76,7 +76,7 @@ struct DbCommand: ParsableCommand {
                     the embedded one. Unset --database-url, DATABASE_URL and PGHOST/PGPORT/PGDATABASE/PGSERVICE to use it.
                     """)
             }
-            let done = try embedded.start()
+            let done = try withFailures(target) { try embedded.start() }
             _ = try target.connect()
             for step in done { Output.line(step) }
             Output.line("the embedded database is running: \(embedded.conninfo)")
@@ -92,7 +92,7 @@ struct DbCommand: ParsableCommand {
             guard let embedded = target.embedded else {
                 throw Failure.badInput("ustrack is set to use another database (\(target.origin)); `db stop` stops only the embedded one.")
             }
-            Output.line(try embedded.stop()
+            Output.line(try withFailures(target) { try embedded.stop() }
                 ? "stopped the embedded database in \(embedded.dataDirectory.path)"
                 : "the embedded database is not running")
         }

@@ -75,6 +75,8 @@ struct ProjectionsCommand: ParsableCommand {
         @OptionGroup var options: CommonOptions
 
         func run() throws {
+            // It runs for days: a password given with --database-url leaves `ps` now.
+            ArgumentScrub.hidePasswords()
             StopSignal.install()
             let target = DatabaseTarget.resolve(options)
             var lastFailure: String?

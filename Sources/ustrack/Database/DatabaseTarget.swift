@@ -44,19 +44,52 @@ struct DatabaseTarget: CustomStringConvertible {
         if case .embedded(let database) = origin { database } else { nil }
     }
 
+    /// Where a connection goes, as a person would name it; never the password.
     var description: String {
         switch origin {
         case .embedded(let database): "socket \(database.socketDirectory.path)"
-        default: origin.description
+        default:
+            if let conninfo, ConnectionString.problem(conninfo) != nil { origin.description }
+            else { ConnectionString.place(conninfo) }
         }
+    }
+
+    /// The database user a connection logs in as.
+    var user: String {
+        if let embedded { return embedded.user }
+        return ConnectionString.settings(conninfo)["user"]
+            ?? ProcessInfo.processInfo.environment["PGUSER"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? EmbeddedDatabase.osUserName
+    }
+
+    /// The passwords this target carries, for messages to hide.
+    var passwords: [String] {
+        (conninfo.map(ConnectionString.passwords(in:)) ?? [])
+            + [ProcessInfo.processInfo.environment["PGPASSWORD"]].compactMap { $0 }
+    }
+
+    /// A connection string libpq cannot read is bad input (exit 2), said as such: connecting
+    /// with it would name a default socket that was never tried.
+    func checkConnectionString() throws {
+        guard let conninfo, embedded == nil, let problem = ConnectionString.problem(conninfo) else { return }
+        throw Failure.badInput("""
+            the connection string \(origin) is invalid: \(problem)
+            A URL reads postgresql://USER@HOST:PORT/DATABASE, with characters such as @ : / % in a \
+            password percent-encoded (%40 for @, %25 for %); a conninfo string reads \
+            host=HOST port=PORT dbname=DATABASE user=USER. Better keep the password out of it: \
+            put it in a password file (PGPASSFILE, by default ~/.pgpass).
+            """)
     }
 
     /// Connects, starting the embedded database when that is the target (and migrating it,
     /// unless `migrate` is false). An unreachable server becomes exit code 4 with a message
-    /// naming where it looked.
+    /// naming where it looked; an unreadable connection string exit 2.
     func connect(migrate: Bool = true) throws -> Connection {
         do {
+            try checkConnectionString()
             guard let embedded else { return try Connection.connect(conninfo) }
+            // A home others could have prepared is refused before anything connects through it.
+            try embedded.secure()
             let connection: Connection
             do {
                 connection = try Connection.connect(conninfo)

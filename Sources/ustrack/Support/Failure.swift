@@ -28,14 +28,73 @@ struct Failure: Error, CustomStringConvertible {
         Running the same command again is safe: what the log already holds is not recorded twice.
         """
 
-    static func unreachable(_ error: PostgresError, target: DatabaseTarget) -> Failure {
-        let place: String
-        if case .connectionFailed(let tried) = error.kind { place = tried } else { place = target.description }
+    /// A connection that could not be made or was lost: where, from which setting, and why.
+    static func connection(_ error: PostgresError, target: DatabaseTarget) -> Failure {
+        guard case .connectionFailed(let tried) = error.kind else {
+            return Failure(code: .unreachable, message: """
+                lost the connection to the database at \(target) (\(target.origin)) in the middle of the \
+                command: \(error.message)
+                The server may have crashed or been restarted. Run the command again once it answers \
+                (`ustrack db status` says whether it does).
+                """)
+        }
+        if let refusal = authentication(error, tried: tried, target: target) { return refusal }
+        if error.message.contains("No space left on device") { return outOfResources(error) }
         return Failure(code: .unreachable, message: """
-            cannot reach the database at \(place) (\(target.origin)): \(error.message)
+            cannot reach the database at \(tried) (\(target.origin)): \(error.message)
             Point ustrack at a running server with --database-url URL, DATABASE_URL, or \
             PGHOST/PGPORT/PGDATABASE/PGSERVICE; or unset them all to use the embedded database \
             (`ustrack db start`).
+            """)
+    }
+
+    /// The server answered but did not let this login in (exit 4: the database is out of
+    /// reach until the login is right), or nil when that is not what happened.
+    static func authentication(_ error: PostgresError, tried: String?, target: DatabaseTarget) -> Failure? {
+        let text = error.message
+        let named = text.firstMatch(of: /for user "([^"]*)"/).map { String($0.1) }
+        let user = named ?? target.user
+        let place = "\(tried ?? target.description) (\(target.origin))"
+        let password = """
+            Give the password in a password file (PGPASSFILE, by default ~/.pgpass, mode 0600) or in \
+            DATABASE_URL rather than on the command line, and check the user name (PGUSER, or the \
+            URL's user).
+            """
+        if text.contains("Peer authentication failed") || text.contains("Ident authentication failed") {
+            return Failure(code: .unreachable, message: """
+                authentication failed for user "\(user)" at \(place): \(text)
+                This server lets a login in through its socket only as the OS users it maps to it \
+                (pg_ident.conf): the embedded database, only the OS user who owns $USTRACK_HOME, and root. \
+                Run ustrack as that user, or give others access through a server of their own (see README).
+                """)
+        }
+        if text.contains("authentication failed for user") || error.sqlState?.isAuthenticationFailure == true
+            && !text.contains("no pg_hba.conf entry") {
+            return Failure(code: .unreachable, message: "authentication failed for user \"\(user)\" at \(place): \(text)\n\(password)")
+        }
+        if text.contains("no password supplied") {
+            return Failure(code: .unreachable, message: """
+                authentication failed for user "\(user)" at \(place): the server asks for a password and none was given.
+                \(password)
+                """)
+        }
+        if text.contains("no pg_hba.conf entry") {
+            return Failure(code: .unreachable, message: """
+                the server at \(place) lets no login in as user "\(user)" from here: \(text)
+                Its administrator decides that in pg_hba.conf; or connect as another user.
+                """)
+        }
+        return nil
+    }
+
+    /// SQLSTATE class 53: the server is up but ran out of disk space, memory or connections.
+    static func outOfResources(_ error: PostgresError) -> Failure {
+        let what = error.sqlState == .diskFull || error.message.contains("No space left on device")
+            ? "out of disk space" : "out of resources"
+        return other("""
+            the database server is \(what): \(error)
+            The statement failed and its transaction was rolled back, so nothing was written by it. \
+            Free space on the server (or ask its administrator to), then run the command again.
             """)
     }
 }
@@ -43,12 +102,22 @@ struct Failure: Error, CustomStringConvertible {
 extension Failure {
     /// Maps lower layers' errors to what the CLI reports.
     static func from(_ error: Error, target: DatabaseTarget) -> Error {
+        let mapped = map(error, target: target)
+        guard let failure = mapped as? Failure else { return mapped }
+        return Failure(code: failure.code, message: Redaction.redact(failure.message, hiding: target.passwords))
+    }
+
+    private static func map(_ error: Error, target: DatabaseTarget) -> Error {
         switch error {
         case let failure as Failure: return failure
         case let error as Tracker.ValidationError: return badInput(error.message)
         case let error as WordingError: return badInput(error.description)
         case let error as PostgresError where error.isConnectionProblem:
-            return unreachable(error, target: target)
+            return connection(error, target: target)
+        case let error as PostgresError where error.sqlState?.isOutOfResources == true:
+            return outOfResources(error)
+        case let error as PostgresError where error.sqlState?.isAuthenticationFailure == true:
+            return authentication(error, tried: nil, target: target) ?? other("the database refused: \(error)")
         case let error as EventStoreError:
             if case .wrongExpectedVersion = error {
                 return conflict("\(error); other writers kept changing it. Try again.")
