@@ -50,9 +50,9 @@ struct DemoCommand: ParsableCommand {
         }
         for row in 0..<standing.rowCount {
             let interval = bracketed(standing.double(row, 2)!, standing.double(row, 3)!, standing.bool(row, 4)!, standing.bool(row, 5)!)
-            Output.line("  \(standing.string(row, 0)!), \(standing.string(row, 1)!): \(interval) %\(standing.bool(row, 6)! ? ", disputed" : "") "
+            Output.line(Output.safe("  \(standing.string(row, 0)!), \(standing.string(row, 1)!): \(interval) %\(standing.bool(row, 6)! ? ", disputed" : "") "
                 + "from \(standing.int(row, 7)!) claims; last \"\(standing.string(row, 8)!)\" "
-                + "(\(standing.string(row, 10).map { "\($0), " } ?? "")\(standing.string(row, 9)!))")
+                + "(\(standing.string(row, 10).map { "\($0), " } ?? "")\(standing.string(row, 9)!))", keepingLayout: false))
         }
         let evidence = try session.run {
             try store.connection.execute("""
