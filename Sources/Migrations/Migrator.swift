@@ -24,7 +24,7 @@ public enum Migrator {
     @discardableResult
     public static func migrate(_ connection: Connection) throws -> [Migration] {
         // The common case, checked without taking the lock.
-        if try currentVersion(connection) == latestVersion { return [] }
+        if try hasAll(connection) { return [] }
         var applied: [Migration] = []
         for migration in all {
             let didApply = try connection.transaction {
@@ -47,6 +47,17 @@ public enum Migrator {
             if didApply { applied.append(migration) }
         }
         return applied
+    }
+
+    /// Whether every migration this binary carries is applied: each one, not only the highest,
+    /// so that one added below a version a database already has is applied too.
+    static func hasAll(_ connection: Connection) throws -> Bool {
+        guard try connection.execute("SELECT to_regclass('public.ustrack_schema_migrations') IS NOT NULL").bool(0, 0) == true else {
+            return false
+        }
+        return try connection.execute("""
+            SELECT count(*) FROM public.ustrack_schema_migrations WHERE version = ANY ($1::text[]::integer[])
+            """, [all.map { String($0.version) }]).int(0, 0) == all.count
     }
 
     /// The highest applied version, or nil when the database has never been migrated. A login

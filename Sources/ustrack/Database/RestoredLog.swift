@@ -3,7 +3,7 @@ import Postgres
 
 /// A log restored from another cluster (pg_dump, pg_restore) whose transaction ids run ahead of
 /// this cluster's counter is hidden from gap-safe readers until the counter passes them: the
-/// first command that may do so moves it on, once (db/0017_restored_log.sql).
+/// first command that may do so moves it on, once (db/0016_restored_log.sql).
 enum RestoredLog {
     /// Beyond this the wait would be long (about 3 s a million here); the server's own tool
     /// does it at once on a stopped cluster.
