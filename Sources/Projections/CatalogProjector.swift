@@ -26,7 +26,7 @@ struct CatalogProjector: Projector {
         "milestones": (2, ["programme", "id", "title", "due", "reached_on", "reached_source", "reached_event_id",
                            "reached_recorded_at", "event_id", "recorded_at", "retracted_at", "reached_retracted_at"]),
         "sources": (1, ["id", "title", "published_on", "speaker", "publisher", "url", "sha256", "has_text",
-                        "event_id", "recorded_at", "retracted_at"]),
+                        "event_id", "recorded_at", "retracted_at", "text"]),
     ]
 
     private static let null: String? = nil
@@ -80,7 +80,7 @@ struct CatalogProjector: Projector {
             ])
         case .sourceAdded(let e):
             define("sources", [e.id, e.title, e.publishedOn, e.speaker, e.publisher, e.url, e.sha256, e.text != nil,
-                               event.id, at, Self.null])
+                               event.id, at, Self.null, e.text])
         case .eventRetracted(let e):
             try retract(e, at: at)
         case .progressClaimed:

@@ -24,7 +24,7 @@ final class HelpTests: XCTestCase {
     func testEveryCommandsHelpShowsAnExample() throws {
         let commands = [
             "portfolio define", "portfolio revise", "programme add", "programme complete", "milestone add",
-            "milestone reach", "source add", "progress", "retract", "import", "export", "parse", "status", "history",
+            "milestone reach", "source add", "progress", "retract", "import", "export", "parse", "search", "status", "history",
             "contradictions", "events", "chart", "report", "demo", "db", "projections",
         ]
         for command in commands {

@@ -17,7 +17,7 @@ final class JSONShapeTests: XCTestCase {
         let commands: [[String]] = [
             ["status"], ["status", "customs"], ["history", "union-state-2021-2023"], ["contradictions"],
             ["events", "--limit", "100"], ["report"], ["report", "union-state-2021-2023"], ["parse", "more than half"],
-            ["projections", "status"], ["db", "status"], ["import", "/dev/null"],
+            ["search", "Lavrov"], ["projections", "status"], ["db", "status"], ["import", "/dev/null"],
         ]
         var outputs = [(["progress"], claim.stdout)]
         for command in commands {

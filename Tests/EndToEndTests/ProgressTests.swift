@@ -255,10 +255,12 @@ final class ProgressTests: XCTestCase {
             SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'reporting'
             """).column().compactMap { $0 }
         XCTAssertEqual(Set(functions), ["status_at", "contradictions_at", "milestones_at", "evidence_at", "programmes_at", "portfolios_at",
-                                        "claims_at", "progress_timeline_at", "sources_at", "schema_version", "events_after", "reading_horizon"])
+                                        "claims_at", "progress_timeline_at", "sources_at", "schema_version", "events_after", "reading_horizon",
+                                        "search_sources"])
         XCTAssertNoThrow(try connection.execute("SELECT * FROM reporting.events_after('0', 0, 10)"))
         XCTAssertNoThrow(try connection.execute("SELECT * FROM reporting.reading_horizon()"))
-        for function in functions where !["schema_version", "events_after", "reading_horizon"].contains(function) {
+        XCTAssertNoThrow(try connection.execute("SELECT * FROM reporting.search_sources('programme', now())"))
+        for function in functions where !["schema_version", "events_after", "reading_horizon", "search_sources"].contains(function) {
             XCTAssertNoThrow(try connection.execute("SELECT * FROM reporting.\(function)('2023-12-31', now())"), function)
         }
         XCTAssertEqual(try connection.execute("SELECT reporting.schema_version()").int(0, 0), Migrator.latestVersion)
