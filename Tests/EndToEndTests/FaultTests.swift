@@ -296,7 +296,6 @@ final class FaultTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(failed, 0, "some commands met the fault")
-        XCTAssertGreaterThan(unknown, 0, "an append in flight when the server went away says its outcome is unknown")
         XCTAssertTrue(runs.contains { $0.status == 0 && $0.finished > restartedAt }, "writers recorded again after the restart")
 
         let logged = try newEvents(connection, after: start)
@@ -305,8 +304,10 @@ final class FaultTests: XCTestCase {
             XCTAssertTrue(logged.contains(event.row),
                           "acknowledged event \(event.eventId) (\(event.stream) v\(event.version)) is in the log as printed")
         }
-        XCTAssertLessThanOrEqual(logged.count - Set(acknowledged.map(\.row)).count, failed,
-                                 "events no command acknowledged come from commands that exited 4")
+        // Whether an append is in flight at the fault is chance; what holds is that an event no
+        // command printed comes from a command that said its outcome was unknown.
+        XCTAssertLessThanOrEqual(logged.count - Set(acknowledged.map(\.row)).count, unknown,
+                                 "events no command acknowledged come from commands that said their outcome is unknown")
         try assertStreamHeadsMatchTheEvents(connection)
 
         XCTAssertTrue(try waitUntilCaughtUp(seconds: 60), "follow reconnected and caught up")
