@@ -153,12 +153,8 @@ final class DatabaseCommandTests: XCTestCase {
     /// A full disk is not an unreachable server. A trigger raising SQLSTATE 53100 stands in for
     /// it: filling a real disk is not something a test can do safely on a shared machine.
     func testAFullDiskIsExitOneAndNothingIsWritten() throws {
-        let database = try TestDatabase.create(name)
-        let connection = try Connection.connect(database)
-        try connection.executeScript("""
-            CREATE FUNCTION public.full_disk() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN RAISE EXCEPTION 'could not extend file "base/1/2": No space left on device' USING ERRCODE = 'disk_full'; END $$;
-            CREATE TRIGGER full_disk BEFORE INSERT ON store.events FOR EACH ROW EXECUTE FUNCTION public.full_disk();
+        let (database, connection) = try databaseWhoseAppendsRun("""
+            RAISE EXCEPTION 'could not extend file "base/1/2": No space left on device' USING ERRCODE = 'disk_full';
             """)
         let ustrack = UstrackBinary(database: database)
         let outcome = try ustrack.run("portfolio", "define", "full-disk", "--title", "A full disk")
@@ -171,12 +167,8 @@ final class DatabaseCommandTests: XCTestCase {
 
     /// The server going away in the middle of a command: the connection was lost, exit 4.
     func testAServerLostMidCommandSaysTheConnectionWasLost() throws {
-        let database = try TestDatabase.create(name)
-        let connection = try Connection.connect(database)
-        try connection.executeScript("""
-            CREATE FUNCTION public.crash() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(5); RETURN NEW; END $$;
-            CREATE TRIGGER crash BEFORE INSERT ON store.events FOR EACH ROW EXECUTE FUNCTION public.crash();
+        let (database, _) = try databaseWhoseAppendsRun("""
+            PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(5); RETURN NEW;
             """)
         let ustrack = UstrackBinary(database: database)
         let outcome = try ustrack.run("portfolio", "define", "crash", "--title", "A crash")
@@ -184,5 +176,16 @@ final class DatabaseCommandTests: XCTestCase {
         XCTAssertTrue(outcome.stderr.contains("lost the connection"), outcome.stderr)
         XCTAssertFalse(outcome.stderr.contains("at from"), outcome.stderr)
         XCTAssertFalse(outcome.stderr.contains("(from DATABASE_URL) (from DATABASE_URL)"), outcome.stderr)
+    }
+
+    /// A test database whose event inserts run `body` first (a trigger): a fault on the server's side.
+    private func databaseWhoseAppendsRun(_ body: String) throws -> (String, Connection) {
+        let database = try TestDatabase.create(name)
+        let connection = try Connection.connect(database)
+        try connection.executeScript("""
+            CREATE FUNCTION public.fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \(body) END $$;
+            CREATE TRIGGER fault BEFORE INSERT ON store.events FOR EACH ROW EXECUTE FUNCTION public.fault();
+            """)
+        return (database, connection)
     }
 }
