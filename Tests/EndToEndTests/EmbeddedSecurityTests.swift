@@ -63,7 +63,28 @@ final class EmbeddedSecurityTests: XCTestCase {
     func run(as user: String, _ ustrack: UstrackBinary, _ arguments: [String], environment: [String: String]) throws -> ChildProcess.Outcome {
         let settings = environment.merging(["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": "/tmp"]) { mine, _ in mine }
         return try ChildProcess.run("/usr/sbin/runuser",
-            ["-u", user, "--", "/usr/bin/env", "-i"] + settings.map { "\($0.key)=\($0.value)" } + [ustrack.path] + arguments)
+            ["-u", user, "--", "/usr/bin/env", "-i"] + settings.map { "\($0.key)=\($0.value)" }
+                + [try Self.sharedCopy(of: ustrack.path)] + arguments)
+    }
+
+    static let sharedBinFolder = URL(fileURLWithPath: "/tmp").appending(path: "ustrack-shared-bin-\(getpid())")
+
+    override class func tearDown() {
+        try? FileManager.default.removeItem(at: sharedBinFolder)
+        super.tearDown()
+    }
+
+    /// A copy of the binary any user may run: the checkout it was built in may be private.
+    static func sharedCopy(of binary: String) throws -> String {
+        let folder = sharedBinFolder
+        let copy = folder.appending(path: "ustrack").path
+        if !FileManager.default.fileExists(atPath: copy) {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o755])
+            try FileManager.default.copyItem(atPath: binary, toPath: copy)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
+        }
+        return copy
     }
 
     // MARK: the home
