@@ -18,13 +18,41 @@ extension Decider {
             )
         }
         try Check.citation(command.source, reporting: asOf, "--as-of", in: context.streams)
+        let pinned = try command.quote.map { (quote) throws(ValidationError) in
+            try pin(quote, wording: command.wording, source: command.source, in: context.streams)
+        }
         return [
             ProgressClaimed(
                 scope: scope.id, scopeKind: scope.kind, wording: command.wording, interval: command.interval,
                 count: command.count, total: command.total, unit: unit, asOf: asOf, source: command.source,
-                speaker: command.speaker, note: command.note
+                speaker: command.speaker, note: command.note, quote: pinned?.passage, quoteSpan: pinned?.span
             ).event,
         ]
+    }
+
+    /// Finds the quote in the cited source's stored text. The claim keeps the passage as the text
+    /// spells it, so that the stored quote and `substr` of the text agree to the letter.
+    private static func pin(
+        _ quote: String, wording: String, source: String, in streams: StreamStates
+    ) throws(ValidationError) -> (passage: String, span: QuoteSpan) {
+        try Check.text(quote, "--quote", limit: Limits.quoteLength)
+        guard let text = streams.source(source).added?.event.text else {
+            throw ValidationError(
+                "source \"\(source)\" has no stored text to quote from: add it again with --file, or leave --quote out"
+            )
+        }
+        guard let span = Quote.locate(quote, in: text), let passage = span.passage(in: text) else {
+            let closest = Quote.closestPassage(to: quote, in: text).map { " The closest passage reads: \"\($0)\"" } ?? ""
+            throw ValidationError(
+                "--quote is not in the stored text of source \"\(source)\": give words exactly as the text has them (spacing, quotation marks, dashes and ё may differ).\(closest)"
+            )
+        }
+        guard Quote.contains(passage, wording) else {
+            throw ValidationError(
+                "the wording \"\(wording)\" is not inside the quote: the quote must hold the words the figure was read from"
+            )
+        }
+        return (passage, span)
     }
 
     /// "7 of 28": both figures or neither, and the share they make must lie in the claimed interval.

@@ -193,11 +193,13 @@ public struct ClaimProgress: Hashable, Sendable {
     public var source: String
     public var speaker: String?
     public var note: String?
+    /// Words of the source's stored text that hold the wording; found as a reader would find them.
+    public var quote: String?
 
     public init(
         scope: String, wording: String, interval: PercentInterval, count: Int? = nil,
         total: Int? = nil, unit: String? = nil, asOf: String, source: String,
-        speaker: String? = nil, note: String? = nil
+        speaker: String? = nil, note: String? = nil, quote: String? = nil
     ) {
         self.scope = scope
         self.wording = wording
@@ -209,6 +211,7 @@ public struct ClaimProgress: Hashable, Sendable {
         self.source = source
         self.speaker = speaker
         self.note = note
+        self.quote = quote
     }
 }
 

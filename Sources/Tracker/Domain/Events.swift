@@ -227,11 +227,16 @@ public struct ProgressClaimed: EventPayload {
     public var source: String
     public var speaker: String?
     public var note: String?
+    /// The passage of the source's stored text that says it, as the text spells it, and where it
+    /// lies there (`QuoteSpan`); nil for a claim recorded without a quote.
+    public var quote: String?
+    public var quoteStart: Int?
+    public var quoteEnd: Int?
 
     public init(
         scope: String, scopeKind: ScopeKind, wording: String, interval: PercentInterval,
         count: Int? = nil, total: Int? = nil, unit: ClaimUnit, asOf: CalendarDate, source: String,
-        speaker: String? = nil, note: String? = nil
+        speaker: String? = nil, note: String? = nil, quote: String? = nil, quoteSpan: QuoteSpan? = nil
     ) {
         self.scope = scope
         self.scopeKind = scopeKind
@@ -247,6 +252,14 @@ public struct ProgressClaimed: EventPayload {
         self.source = source
         self.speaker = speaker
         self.note = note
+        self.quote = quote
+        self.quoteStart = quoteSpan?.start
+        self.quoteEnd = quoteSpan?.end
+    }
+
+    public var quoteSpan: QuoteSpan? {
+        guard let quoteStart, let quoteEnd else { return nil }
+        return QuoteSpan(start: quoteStart, end: quoteEnd)
     }
 
     public var interval: PercentInterval {
@@ -254,7 +267,9 @@ public struct ProgressClaimed: EventPayload {
     }
 
     enum CodingKeys: String, CodingKey {
-        case scope, wording, lo, hi, count, total, unit, source, speaker, note
+        case scope, wording, lo, hi, count, total, unit, source, speaker, note, quote
+        case quoteStart = "quote_start"
+        case quoteEnd = "quote_end"
         case scopeKind = "scope_kind"
         case loInclusive = "lo_inclusive"
         case hiInclusive = "hi_inclusive"

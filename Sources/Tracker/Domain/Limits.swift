@@ -8,6 +8,7 @@ public enum Limits {
     public static let wordingLength = 500
     /// Notes on claims and reasons for retractions.
     public static let noteLength = 2000
+    public static let quoteLength = 2000
     public static let urlLength = 2000
     /// A source's full text, in UTF-8 bytes.
     public static let sourceTextBytes = 10 * 1024 * 1024
