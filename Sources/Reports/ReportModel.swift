@@ -89,9 +89,12 @@ public struct ClaimMark: Hashable, Sendable, Codable {
     public var sourceURL: String?
     /// True when it takes part in a contradiction.
     public var contradicted: Bool
+    /// The passage of the source's stored text that says it, when the claim was pinned to one.
+    public var quote: String?
 
     public init(id: UUID, scope: String, unit: String, wording: String, interval: PercentInterval, asOf: CalendarDate,
-                speaker: String?, source: String, sourceTitle: String?, sourceURL: String?, contradicted: Bool) {
+                speaker: String?, source: String, sourceTitle: String?, sourceURL: String?, contradicted: Bool,
+                quote: String? = nil) {
         self.id = id
         self.scope = scope
         self.unit = unit
@@ -103,12 +106,13 @@ public struct ClaimMark: Hashable, Sendable, Codable {
         self.sourceTitle = sourceTitle
         self.sourceURL = sourceURL
         self.contradicted = contradicted
+        self.quote = quote
     }
 
     /// `sourceUrl` so that snake_case conversion gives `source_url` and reads it back; the id in
     /// lowercase, as every id ustrack prints.
     enum CodingKeys: String, CodingKey {
-        case id, scope, unit, wording, interval, asOf, speaker, source, sourceTitle, sourceURL = "sourceUrl", contradicted
+        case id, scope, unit, wording, interval, asOf, speaker, source, sourceTitle, sourceURL = "sourceUrl", contradicted, quote
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -124,6 +128,7 @@ public struct ClaimMark: Hashable, Sendable, Codable {
         try container.encodeIfPresent(sourceTitle, forKey: .sourceTitle)
         try container.encodeIfPresent(sourceURL, forKey: .sourceURL)
         try container.encode(contradicted, forKey: .contradicted)
+        try container.encodeIfPresent(quote, forKey: .quote)
     }
 }
 

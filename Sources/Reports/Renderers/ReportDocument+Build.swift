@@ -277,10 +277,13 @@ extension ReportDocument {
         return Section(id: "contradictions", title: "Contradictions", blocks: blocks)
     }
 
+    /// The quote column appears once any claim is pinned to the words of its source.
     private static func claims(_ report: Report, numbers: [UUID: Int]) -> Section {
+        let quoted = report.claims.contains { $0.quote != nil }
         let table = Table(
             caption: "Claims in date order, numbered as on the charts",
-            columns: ["No.", "As of", "Scope", "Unit", "Wording", "Interval", "Speaker", "Source", "Contradicted"],
+            columns: ["No.", "As of", "Scope", "Unit", "Wording", "Interval", "Speaker", "Source", "Contradicted"]
+                + (quoted ? ["Quote"] : []),
             rows: ReportText.inDateOrder(report.claims).map { claim in
                 [
                     [.text(numbers[claim.id].map(String.init) ?? "")],
@@ -292,7 +295,7 @@ extension ReportDocument {
                     [.text(claim.speaker ?? "not named")],
                     source(of: claim),
                     [.text(claim.contradicted ? "yes" : "no")],
-                ]
+                ] + (quoted ? [[.text(claim.quote.map { "“\($0)”" } ?? "")]] : [])
             }
         )
         let blocks: [Block] = report.claims.isEmpty ? [.paragraph([.text("No claims yet.")])] : [.table(table)]

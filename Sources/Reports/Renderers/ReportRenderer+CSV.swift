@@ -8,7 +8,7 @@ extension ReportRenderer {
         let header = [
             "claim_id", "scope", "unit", "as_of", "wording", "lo", "hi", "lo_inclusive", "hi_inclusive",
             "speaker", "source", "source_title", "source_url", "contradicted",
-            "estimate_lo", "estimate_hi", "estimate_lo_inclusive", "estimate_hi_inclusive", "disputed",
+            "estimate_lo", "estimate_hi", "estimate_lo_inclusive", "estimate_hi_inclusive", "disputed", "quote",
         ]
         let rows = ReportText.inDateOrder(report.claims).map { claim in
             let step = ReportText.step(at: claim, in: report.timelines)
@@ -23,6 +23,7 @@ extension ReportRenderer {
                 step.map { String($0.estimate.loInclusive) } ?? "",
                 step.map { String($0.estimate.hiInclusive) } ?? "",
                 step.map { String($0.disputed) } ?? "",
+                claim.quote ?? "",
             ]
         }
         // Records end in CRLF, as RFC 4180 asks; spreadsheets and csv libraries expect it.
