@@ -296,9 +296,15 @@ struct ProgressCommand: RecordingCommand {
         discussion: """
             The wording is kept as said and read into an interval: see `ustrack parse`. The claim's \
             date (--as-of) cannot be after its source was published.
+
+            --quote pins the claim to the words of its source's stored text (`source add --file`): \
+            the quote must occur in that text (spacing, quotation marks, apostrophes, dashes and \
+            ё/е may differ from it) and hold the wording. The claim keeps the passage as the text \
+            spells it and where it lies; `ustrack verify` checks it again later.
             """ + "\n\n" + Examples.text("""
                 ustrack progress union-state-2021-2023 "more than half of the measures" \\
-                  --as-of 2023-05-17 --source mfa-2023-05-17 --speaker "Sergey Lavrov"
+                  --as-of 2023-05-17 --source mfa-2023-05-17 --speaker "Sergey Lavrov" \\
+                  --quote "More than half of the measures have been realised"
                 ustrack progress customs "7 of 12" --as-of 2023-05-17 \\
                   --source mfa-2023-05-17
                 """))
@@ -310,6 +316,7 @@ struct ProgressCommand: RecordingCommand {
     @Option(help: "What it counts: measures (default), programmes or content.") var unit: String?
     @Option(help: "Who said it.") var speaker: String?
     @Option(help: "A note about the claim.") var note: String?
+    @Option(help: "The words of the source's stored text that say it; they must hold the wording.") var quote: String?
     @OptionGroup var options: CommonOptions
 
     func command() throws -> Command {
@@ -317,7 +324,7 @@ struct ProgressCommand: RecordingCommand {
         do { parsed = try WordingParser.parse(wording) } catch { throw Failure.badInput("\(error)") }
         return .claimProgress(ClaimProgress(
             scope: scope, wording: wording, interval: parsed.interval, count: parsed.count, total: parsed.total,
-            unit: unit, asOf: asOf, source: source, speaker: speaker, note: note))
+            unit: unit, asOf: asOf, source: source, speaker: speaker, note: note, quote: quote))
     }
 }
 
