@@ -41,6 +41,7 @@ import Testing
     @Test func wordingMustLieInsideTheQuote() {
         #expect(Quote.contains("40 percent of them have been implemented", "40  percent"))
         #expect(!Quote.contains("of them have been implemented", "40 percent"))
+        #expect(Quote.contains("More than half of the measures have been realised", "more than half of the measures"))
     }
 
     @Test func holdsFailsOnceTheTextChanges() throws {

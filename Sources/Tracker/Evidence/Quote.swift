@@ -35,10 +35,11 @@ public enum Quote {
         return QuoteSpan(start: haystack.origins[at], end: haystack.origins[at + needle.count - 1] + 1)
     }
 
-    /// Whether `part` (the claim's wording) reads as a passage of `quote`.
+    /// Whether `part` (the claim's wording) reads as a passage of `quote`, in any case: a
+    /// wording is often typed in lower case from a sentence that opens with it.
     public static func contains(_ quote: String, _ part: String) -> Bool {
-        let needle = Normalized(part).scalars
-        return !needle.isEmpty && firstIndex(of: needle, in: Normalized(quote).scalars) != nil
+        let needle = Normalized(part.lowercased()).scalars
+        return !needle.isEmpty && firstIndex(of: needle, in: Normalized(quote.lowercased()).scalars) != nil
     }
 
     /// Whether `span` of `text` still reads as `quote`: what `verify` asks of every stored quote.

@@ -136,19 +136,26 @@ struct DemoCommand: ParsableCommand {
     static let portfolio = "union-state-2021-2023"
 
     /// The bundled lines, with `file` kept where the text exists in `folder` and dropped
-    /// elsewhere, so the demo works without the documents too.
+    /// elsewhere, so the demo works without the documents too; a claim quoting a source whose
+    /// text is left out loses its quote with it.
     static func dataset(attachingTextsFrom folder: URL) -> (text: String, missing: [String]) {
         let bundled = String(decoding: PackageResources.union_state_2021_2023_ndjson, as: UTF8.self)
         var missing: [String] = []
+        var textless: Set<String> = []
         let lines = bundled.split(separator: "\n").map { line -> String in
-            guard line.contains("\"file\""),
-                  var object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-                  let file = object["file"] as? String else { return String(line) }
-            if FileManager.default.fileExists(atPath: folder.appending(path: file).path) { return String(line) }
-            missing.append(file)
+            guard line.contains("\"file\"") || line.contains("\"quote\""),
+                  var object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return String(line) }
+            if let file = object["file"] as? String {
+                if FileManager.default.fileExists(atPath: folder.appending(path: file).path) { return String(line) }
+                missing.append(file)
+                textless.insert(object["id"] as? String ?? "")
+            } else if let source = object["source"] as? String, !textless.contains(source) {
+                return String(line)
+            }
             // Same command id with or without the text, so a later run does not add it again.
             object["command-id"] = (try? ImportLine.commandId(object))?.uuidString
             object["file"] = nil
+            object["quote"] = nil
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(line.utf8)
             return String(decoding: data, as: UTF8.self)
         }
