@@ -19,8 +19,8 @@ final class Bench {
 
     let options: Options
     private let admin: Connection
-    private(set) var rows: [Row] = []
-    private(set) var notes: [String] = []
+    var rows: [Row] = []
+    var notes: [String] = []
     private var databaseCount = 0
 
     /// Bulk-loaded streams have this many events each: a bulk import of many short streams.
@@ -38,6 +38,7 @@ final class Bench {
         if stages.contains(.batch) { try batches() }
         if stages.contains(.bulk) || stages.contains(.read) { try bulkLoadAndRead() }
         if stages.contains(.projections) { try projections() }
+        if stages.contains(.search) { try search() }
     }
 
     /// Server, durability and machine, for the head of the table.
@@ -225,7 +226,7 @@ final class Bench {
     /// Runs each measurement `options.rounds` times, every round starting with the next one so
     /// that a burst of load from elsewhere on the machine does not always hit the same side,
     /// and returns the median of each.
-    private func medians(_ measurements: [() throws -> Double]) throws -> [Double] {
+    func medians(_ measurements: [() throws -> Double]) throws -> [Double] {
         var rates = Array(repeating: [Double](), count: measurements.count)
         for round in 0..<options.rounds {
             for offset in measurements.indices {
@@ -237,7 +238,7 @@ final class Bench {
     }
 
     /// Runs `body` on a fresh database, dropped afterwards.
-    private func withDatabase<T>(_ body: (BenchDatabase) throws -> T) throws -> T {
+    func withDatabase<T>(_ body: (BenchDatabase) throws -> T) throws -> T {
         databaseCount += 1
         let database = try BenchDatabase.create(admin: admin, number: databaseCount)
         defer { try? database.drop(admin: admin) }

@@ -3,7 +3,7 @@ import Foundation
 /// What to run, from the command line.
 struct Options {
     enum Stage: String, CaseIterable {
-        case single, writers, notify, batch, bulk, read, projections
+        case single, writers, notify, batch, bulk, read, projections, search
     }
 
     var seconds = 5.0
@@ -12,6 +12,7 @@ struct Options {
     var readBatch = 5000
     var rounds = 3
     var projectionEvents = 1_000_000
+    var searchSources = 10_000
     var stages = Set(Stage.allCases)
     var output = "bench-results/latest.txt"
     var showHelp = false
@@ -27,7 +28,8 @@ struct Options {
         database of its own on the server libpq's PG* variables point at (it creates and drops
         databases: use scripts/bench, which starts a throwaway server).
 
-          --quick           one round of 2 s measurements and a 100,000-event bulk load
+          --quick           one round of 2 s measurements, a 100,000-event bulk load and
+                            1,000 sources to search
           --seconds S       how long each timed measurement runs (default 5)
           --rounds N        repeat each comparison, alternating which side goes first, and
                             report medians (default 3); the bulk load runs once
@@ -35,6 +37,7 @@ struct Options {
           --writers N       threads of the concurrent measurements (default 8)
           --read-batch N    events per batch read (default 5000, as the rebuild reads)
           --projection-events N  synthetic events the projections are rebuilt from (default 1,000,000)
+          --search-sources N  synthetic sources of 5,000 words that search runs over (default 10,000)
           --only STAGES     some of: \(Stage.allCases.map(\.rawValue).joined(separator: ", "))
           --output FILE     where the table goes as well (default bench-results/latest.txt)
           --single-user-input FORM N  measure nothing: print input for postgres --single that
@@ -50,6 +53,7 @@ struct Options {
             options.bulkEvents = 100_000
             options.rounds = 1
             options.projectionEvents = 100_000
+            options.searchSources = 1_000
         }
         var rest = arguments[...]
         func value(of flag: String) throws -> String {
@@ -72,6 +76,7 @@ struct Options {
             case "--read-batch": options.readBatch = try number(of: argument, as: Int.self)
             case "--rounds": options.rounds = try number(of: argument, as: Int.self)
             case "--projection-events": options.projectionEvents = try number(of: argument, as: Int.self)
+            case "--search-sources": options.searchSources = try number(of: argument, as: Int.self)
             case "--output": options.output = try value(of: argument)
             case "--only":
                 let names = try value(of: argument).split(separator: ",")
