@@ -21,7 +21,7 @@ let package = Package(
         ),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "EventStore", dependencies: ["Postgres"]),
-        // db/*.sql is the only copy of the schema; the plugin compiles it into this module.
+        // db/ is the only copy of the schema; the plugin compiles it into this module.
         .target(
             name: "Migrations",
             dependencies: ["Postgres"],
@@ -51,6 +51,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres", "Migrations", "ChildProcess"], path: "Tests/TestSupport"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Migrations", "TestSupport"]),
+        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),

@@ -1,0 +1,3 @@
+-- Nothing in the log is ever edited or removed, whoever asks: a withdrawn fact gets a
+-- retraction event instead. The triggers that refuse it stand beside their function, in
+-- functions/store/refuse_change.sql.

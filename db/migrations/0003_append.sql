@@ -1,0 +1,2 @@
+-- store.append and store.append_staged, the ways events enter the log: see
+-- functions/store/append.sql and functions/store/append_staged.sql.

@@ -1,0 +1,3 @@
+-- The reporting schema: stable, documented views for SQL clients (DESIGN.md §3). Column names
+-- are a contract: add columns, never rename or remove them. The views and functions are in
+-- views/reporting/ and functions/reporting/.

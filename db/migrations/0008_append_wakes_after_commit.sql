@@ -1,0 +1,7 @@
+-- The appends no longer NOTIFY inside their transaction: PostgreSQL holds a database-wide
+-- lock from a notifying transaction's commit to its end, which queued every writer's WAL
+-- flush behind the others' and halved the throughput of eight writers. EventStore sends the
+-- wake-up after the commit instead (Connection.notifyAfterCommit); other SQL writers' events
+-- are found by the subscribers' polling. store.append_staged also checks expected versions
+-- only on the rows that name one: a bulk load that names none no longer joins every staged
+-- row to its stream's head to find nothing. See functions/store/.

@@ -1,0 +1,6 @@
+-- The reporting contract complete for both roles and both times, so that the CLI reads only
+-- through it: a login in ustrack_reader (or ustrack_writer) could not run any ustrack command,
+-- since neither role may read the migrations table, and `history`, `report` and `chart` read
+-- the projection tables, which the reader may not.
+-- Added reporting.schema_version, claims_at, progress_timeline_at, sources_at and the column
+-- reporting.claims.position: functions/reporting/, views/reporting/claims.sql.

@@ -1,0 +1,6 @@
+-- The log for SQL clients that follow it (DESIGN.md §2, §3): reporting.events has no tx, so a
+-- client could only checkpoint a position, which skips an event whose transaction commits
+-- after a later position was read. This function returns what EventStore.readAll does: the
+-- events of transactions older than every one still running, after a (tx, position) pair,
+-- in (tx, position) order. Start from ('0', 0) and pass the last row's tx and position.
+-- See functions/reporting/events_after.sql.

@@ -1,0 +1,6 @@
+-- Honest reads (DESIGN.md §2): how much of the log a reader cannot see now, and why, so that a
+-- command can still answer and say so. Gap-safe readers take only events of transactions older
+-- than every one still running; events committed by younger transactions wait behind the
+-- oldest running one. Projections stand at their checkpoints, which only a catch-up moves (not
+-- on a read-only standby, nor for a login in ustrack_reader).
+-- See functions/reporting/reading_horizon.sql.

@@ -1,0 +1,6 @@
+-- A log brought back with pg_dump and pg_restore keeps, in store.events.tx, the transaction
+-- ids of the cluster it came from. Where those lie ahead of this cluster's counter, a
+-- gap-safe reader (tx below the oldest running transaction) does not see the restored
+-- events, a new event would be read before them, and a checkpoint carried over would skip
+-- every new one. Moving this cluster's counter past them, once, puts them back in order.
+-- See functions/store/restored_transactions_ahead.sql and advance_past_restored_transactions.sql.
