@@ -3,7 +3,7 @@ import Foundation
 import Postgres
 
 /// Full-text search over the sources' titles and stored texts, through
-/// `reporting.search_sources` (db/0017): Russian and English words are stemmed, ё is read as е,
+/// `reporting.search_sources` (db/functions/reporting/search_sources.sql): Russian and English words are stemmed, ё is read as е,
 /// and the snippet marks each match **like this**.
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
