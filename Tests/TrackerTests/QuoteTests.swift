@@ -67,7 +67,7 @@ import Testing
         var world = try World.seeded()
         try world.run(.addSource(AddSource(
             id: "with-text", title: "Briefing", publishedOn: "2023-05-17",
-            text: withText ? Self.text : nil, sha256: withText ? "00" : nil)))
+            text: withText ? Self.text : nil, sha256: withText ? String(repeating: "0", count: 64) : nil)))
         return world
     }
 
