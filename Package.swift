@@ -30,13 +30,14 @@ let package = Package(
         .executableTarget(name: "embed-sql"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-sql"]),
         .target(name: "Tracker"),
+        .target(name: "Extraction", dependencies: ["Tracker"]),
         .target(name: "ChildProcess"),
         .target(name: "Projections", dependencies: ["Postgres", "EventStore", "Tracker"]),
         .target(name: "Reports", dependencies: ["Tracker", .product(name: "Plot", package: "Plot")]),
         .executableTarget(
             name: "ustrack",
             dependencies: [
-                "Postgres", "EventStore", "Migrations", "Tracker", "Projections", "Reports", "ChildProcess",
+                "Postgres", "EventStore", "Migrations", "Tracker", "Projections", "Reports", "ChildProcess", "Extraction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -52,6 +53,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Migrations", "TestSupport"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Tracker"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
         ], exclude: ["__Snapshots__"]),
