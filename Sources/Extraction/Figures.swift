@@ -38,6 +38,14 @@ enum FigureFinder {
             return nil
         }
         while i < range.upperBound {
+            // "two thirds", "three quarters": a fraction before a number word.
+            if tokens[i].kind == .word, let fraction = Lexicon.fractions.first(where: { phrase($0, at: i) }) {
+                let end = i + fraction.count
+                let afterOrdinal = i > range.lowerBound && Lexicon.ordinals.contains(tokens[i - 1].text)
+                found.append(FoundFigure(kind: afterOrdinal ? .partOfYear : .fraction, tokens: i..<end, core: i..<end))
+                i = end
+                continue
+            }
             if let n = number(i) {
                 let digits = n.value.map(String.init) ?? tokens[i].text
                 // "one and a half percent", "1 с половиной процента".
@@ -65,13 +73,6 @@ enum FigureFinder {
                     continue
                 }
                 i += 1
-                continue
-            }
-            if let fraction = Lexicon.fractions.first(where: { phrase($0, at: i) }) {
-                let end = i + fraction.count
-                let afterOrdinal = i > range.lowerBound && Lexicon.ordinals.contains(tokens[i - 1].text)
-                found.append(FoundFigure(kind: afterOrdinal ? .partOfYear : .fraction, tokens: i..<end, core: i..<end))
-                i = end
                 continue
             }
             // "most of the measures"; "most" alone ("the most important") is no figure.

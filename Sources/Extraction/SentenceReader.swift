@@ -129,7 +129,7 @@ struct SentenceReader {
         guard let totalIndex = figure.totalToken else { return false }
         let total = Int(tokens[totalIndex].text) ?? Lexicon.numberWords[tokens[totalIndex].text]
         let around = (previous.map { Array($0.tokens) } ?? []) + Array(sentence.tokens)
-        for i in around where i != totalIndex && tokens[i].kind == .number && Int(tokens[i].text) == total {
+        for i in around where (tokens[i].kind == .number && Int(tokens[i].text) == total) || i == totalIndex {
             let after = (i + 1)..<min(i + 4, tokens.count)
             if let noun = after.first(where: { tokens[$0].kind == .word && Lexicon.matches(tokens[$0].text, stems: Lexicon.subjects) }) {
                 return Lexicon.matches(tokens[noun].text, stems: ["programme", "program", "программ"])
