@@ -66,9 +66,11 @@ enum Lexicon {
     static let implementing = ["implement", "realis", "realiz", "fulfil", "complet", "accomplish", "executed", "execution",
                                "done", "carried", "выполн", "реализ", "исполн", "осуществл", "заверш", "претвор"]
 
-    /// Before an implementing word, these say it is not done (yet): "nearly done", "близки к завершению".
-    static let hedges: Set<String> = ["nearly", "almost", "close", "not", "yet", "near", "почти", "близки", "близка",
-                                      "близко", "близок", "не", "еще"]
+    /// Before an implementing word, these say it is not done (yet), or only planned: "nearly done",
+    /// "will be carried out", "близки к завершению", "будут выполнены".
+    static let hedges: Set<String> = ["nearly", "almost", "close", "not", "yet", "near", "will", "would", "should", "shall",
+                                      "to", "почти", "близки", "близка", "близко", "близок", "не", "еще", "будут", "будет",
+                                      "должны", "должна", "должно", "планируется", "предстоит"]
 
     /// What is implemented: programmes, their measures or plans.
     static let subjects = ["programme", "program", "measure", "roadmap", "программ", "мероприят", "дорожн", "задач"]

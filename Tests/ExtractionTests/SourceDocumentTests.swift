@@ -81,9 +81,22 @@ import Tracker
         #expect(yearEnd.proposals.map(\.speaker) == ["Алексей Оверчук"])
         #expect(yearEnd.proposals.map(\.unit) == [.programmes])
         #expect(yearEnd.proposals.map(\.count) == [7] && yearEnd.proposals.map(\.total) == [28])
-        // A date after publication is a plan, not the statement's date.
-        let plan = Extractor.extract("By 1 December 2023 the programmes were to be implemented by 90 percent.", facts: facts)
+        // A date after publication cannot date what was said: the publication date stands.
+        let plan = Extractor.extract("As of 1 December 2023, the programmes had been implemented by 90 percent.", facts: facts)
         #expect(plan.proposals.map(\.asOf) == [facts.publishedOn])
+    }
+
+    @Test func aPlanOrANearlyDoneIsNoProgress() {
+        for text in [
+            "By the end of the year, at least 95 percent of the road map will be carried out.",
+            "К концу года будут выполнены не менее 95 процентов мероприятий.",
+            "Twelve of the 28 programmes are close to completion.",
+            "40 percent of the measures have not been implemented.",
+        ] {
+            let found = Extractor.extract(text, facts: Self.facts)
+            #expect(found.proposals.isEmpty, "\(text)")
+            #expect(found.setAside.contains { $0.why.hasPrefix("not said to be done") }, "\(found.setAside)")
+        }
     }
 
     @Test func numberWordCountsAreReadAsDigits() throws {
