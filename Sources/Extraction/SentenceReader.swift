@@ -114,7 +114,8 @@ struct SentenceReader {
         }
         guard !cues.isEmpty else { return .setAside("no word of implementing near it") }
         let around = Array(sentence.tokens) + (previous.map { Array($0.tokens) } ?? [])
-        let subjects = words(around, matching: Lexicon.subjects, Lexicon.subjectWords)
+        // Nouns ("programmes", "мероприятий") before pronouns ("them") and "plan".
+        let subjects = words(around, matching: Lexicon.subjects) + words(around, matching: [], Lexicon.subjectWords)
         guard !subjects.isEmpty else { return .setAside("names no programme, measure or plan") }
         let isContent = !words(wideTokens + cueTokens, matching: Lexicon.content).isEmpty
         return .progress(cues: unique((cues + subjects.prefix(2)).map(raw)), content: isContent)
@@ -152,7 +153,7 @@ struct SentenceReader {
         if !next.isEmpty, ["th", "st", "nd", "rd"].contains(next) || (next == "-" && Lexicon.matches(afterWord, stems: ["лет", "й", "го", "я"])) {
             return "an ordinal or an anniversary"
         }
-        if let value = Int(token.text), (1900...2100).contains(value), token.end - token.start == 4 { return "a year" }
+        if let value = Int(token.text), (1000...2100).contains(value), token.end - token.start == 4 { return "a year" }
         if Lexicon.matches(afterWord, stems: Lexicon.subjects) || Lexicon.matches(afterWord, stems: ["union", "союзн", "sectoral", "отраслев"]) {
             return "a count with no progress in it"
         }
