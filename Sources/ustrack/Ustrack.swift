@@ -36,6 +36,7 @@ struct Ustrack: ParsableCommand {
                 StatusCommand.self, HistoryCommand.self, ContradictionsCommand.self, EventsCommand.self,
                 ParseCommand.self, ExportCommand.self,
                 SearchCommand.self,
+                ExtractCommand.self,
             ]),
             CommandGroup(name: "Reports", subcommands: [ChartCommand.self, ReportCommand.self, DemoCommand.self]),
             CommandGroup(name: "Database", subcommands: [DbCommand.self, ProjectionsCommand.self]),
