@@ -19,7 +19,8 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
-        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "CivilDays"),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "CivilDays"]),
         .target(name: "EventStore", dependencies: ["Postgres"]),
         // db/ is the only copy of the schema; the plugin compiles it into this module.
         .target(
@@ -33,7 +34,7 @@ let package = Package(
         .target(name: "Extraction", dependencies: ["Tracker"]),
         .target(name: "ChildProcess"),
         .target(name: "Projections", dependencies: ["Postgres", "EventStore", "Tracker"]),
-        .target(name: "Reports", dependencies: ["Tracker", .product(name: "Plot", package: "Plot")]),
+        .target(name: "Reports", dependencies: ["Tracker", "CivilDays", .product(name: "Plot", package: "Plot")]),
         .executableTarget(
             name: "ustrack",
             dependencies: [
