@@ -19,7 +19,8 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
-        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "CivilDays"),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "CivilDays"]),
         .target(name: "EventStore", dependencies: ["Postgres"]),
         // db/ is the only copy of the schema; the plugin compiles it into this module.
         .target(
@@ -30,13 +31,14 @@ let package = Package(
         .executableTarget(name: "embed-sql"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-sql"]),
         .target(name: "Tracker"),
+        .target(name: "Extraction", dependencies: ["Tracker"]),
         .target(name: "ChildProcess"),
         .target(name: "Projections", dependencies: ["Postgres", "EventStore", "Tracker"]),
-        .target(name: "Reports", dependencies: ["Tracker", .product(name: "Plot", package: "Plot")]),
+        .target(name: "Reports", dependencies: ["Tracker", "CivilDays", .product(name: "Plot", package: "Plot")]),
         .executableTarget(
             name: "ustrack",
             dependencies: [
-                "Postgres", "EventStore", "Migrations", "Tracker", "Projections", "Reports", "ChildProcess",
+                "Postgres", "EventStore", "Migrations", "Tracker", "Projections", "Reports", "ChildProcess", "Extraction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Migrations", "TestSupport"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Tracker"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
         ], exclude: ["__Snapshots__"]),

@@ -1,3 +1,4 @@
+import CivilDays
 import Foundation
 
 /// The type of a column, by its PostgreSQL type OID: what a binary COPY field must be encoded as.
@@ -45,7 +46,7 @@ public enum BinaryField {
 
     /// A `date` column's field.
     public static func appendDate(year: Int, month: Int, day: Int, to buffer: inout [UInt8]) {
-        appendFixed(Int32(Timestamps.daysFromCivil(year: year, month: month, day: day) - epochDays), to: &buffer)
+        appendFixed(Int32(CivilDays.days(year: year, month: month, day: day) - epochDays), to: &buffer)
     }
 
     /// Into any integer column the value fits.

@@ -1,8 +1,8 @@
 import CLibPQ
 import Foundation
 
-/// One libpq connection. Not Sendable: it belongs to one thread or executor at a time
-/// (see `PostgresClient` for using it from async code). Every call blocks until the server answers.
+/// One libpq connection. Not Sendable: it belongs to one thread or executor at a time.
+/// Every call blocks until the server answers.
 public final class Connection {
     /// The raw libpq handle, for what this wrapper does not cover.
     public let handle: OpaquePointer

@@ -98,7 +98,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 
     static func from(result: OpaquePointer?, connection: OpaquePointer?) -> PostgresError {
         func field(_ code: Int32) -> String? {
-            guard let result, let value = ustrack_result_field(result, code) else { return nil }
+            guard let result, let value = PQresultErrorField(result, code) else { return nil }
             return String(cString: value)
         }
         guard result != nil, let code = field(PG_DIAG_SQLSTATE_CODE) else {

@@ -1,3 +1,4 @@
+import CivilDays
 import CLibPQ
 import Foundation
 
@@ -156,7 +157,7 @@ public enum Timestamps {
             let units = [3600, 60, 1]
             offsetSeconds = sign * zip(parts, units).map(*).reduce(0, +)
         }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = CivilDays.days(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
@@ -166,7 +167,7 @@ public enum Timestamps {
         var days = micros / 86_400_000_000
         var ofDay = micros % 86_400_000_000
         if ofDay < 0 { days -= 1; ofDay += 86_400_000_000 }
-        let (year, month, day) = civilFromDays(Int(days))
+        let (year, month, day) = CivilDays.date(days: Int(days))
         let seconds = Int(ofDay / 1_000_000)
         guard (0...9999).contains(year) else {
             return String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", year, month, day,
@@ -192,28 +193,5 @@ public enum Timestamps {
         digits(Int(ofDay % 1_000_000), 6)
         text += Array("+00".utf8)
         return String(decoding: text, as: UTF8.self)
-    }
-
-    /// The date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }

@@ -35,7 +35,7 @@ struct Ustrack: ParsableCommand {
             CommandGroup(name: "Reading", subcommands: [
                 StatusCommand.self, HistoryCommand.self, ContradictionsCommand.self, EventsCommand.self,
                 ParseCommand.self, ExportCommand.self,
-                SearchCommand.self, VerifyCommand.self,
+                SearchCommand.self, ExtractCommand.self, VerifyCommand.self,
             ]),
             CommandGroup(name: "Reports", subcommands: [ChartCommand.self, ReportCommand.self, DemoCommand.self]),
             CommandGroup(name: "Database", subcommands: [DbCommand.self, ProjectionsCommand.self]),

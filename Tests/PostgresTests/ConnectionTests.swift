@@ -275,16 +275,3 @@ final class ConnectionTests: XCTestCase {
         XCTAssertEqual(Redaction.redact("password=abc"), "password=***")
     }
 }
-
-final class PostgresClientTests: XCTestCase {
-    func testClientRunsBlockingCallsOnItsOwnThreadNotTheCooperativePool() async throws {
-        let conninfo = try TestDatabase.create(name, migrate: false)
-        let client = try await PostgresClient.connect(conninfo, name: "ustrack-test-connection")
-        XCTAssertFalse(client.isOnClientThread)
-        let (onClientThread, value) = try await client.withConnection { connection in
-            (client.isOnClientThread, try connection.execute("SELECT 40 + $1::int", 2).int(0, 0))
-        }
-        XCTAssertTrue(onClientThread)
-        XCTAssertEqual(value, 42)
-    }
-}

@@ -1,3 +1,4 @@
+import CivilDays
 import Tracker
 
 /// Maps a value of `domain` linearly onto `range`; the range may run backwards (a y axis grows upwards).
@@ -34,27 +35,14 @@ public struct DateScale: Sendable {
         scale(Double(Self.dayNumber(date)))
     }
 
-    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's `days_from_civil`).
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar.
     public static func dayNumber(_ date: CalendarDate) -> Int {
-        let year = date.month <= 2 ? date.year - 1 : date.year
-        let era = (year >= 0 ? year : year - 399) / 400
-        let yearOfEra = year - era * 400
-        let dayOfYear = (153 * (date.month + (date.month > 2 ? -3 : 9)) + 2) / 5 + date.day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        CivilDays.days(year: date.year, month: date.month, day: date.day)
     }
 
     /// The inverse of `dayNumber`, clamped to the years `CalendarDate` can hold.
     public static func date(dayNumber: Int) -> CalendarDate {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDays.date(days: dayNumber)
         if year < 1 { return CalendarDate(year: 1, month: 1, day: 1)! }
         if year > 9999 { return CalendarDate(year: 9999, month: 12, day: 31)! }
         return CalendarDate(year: year, month: month, day: day)!

@@ -3,15 +3,11 @@ import Foundation
 import Postgres
 import Tracker
 
-/// A claim as the reading commands print it.
-struct ClaimSummary: Encodable {
-    let wording: String
-    let asOf: String
-    let speaker: String?
-    let source: String
-    let lo: Double?
-    let hi: Double?
-    enum CodingKeys: String, CodingKey { case wording, asOf = "as_of", speaker, source, lo, hi }
+typealias ClaimSummary = ReportingQueries.ClaimSummary
+
+extension ClaimSummary {
+    /// `"wording" (as of, speaker or source)`, as tables cite a claim.
+    var cited: String { "\"\(wording)\" (\(asOf), \(speaker ?? source))" }
 }
 
 /// An interval as `[35, 45]` or `(50, 100]`.
@@ -31,81 +27,42 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var time: TimeOptions
     @OptionGroup var options: CommonOptions
 
-    struct Row: Encodable {
-        let scope: String
-        let unit: String
-        let asOf: String
-        let estimateLo: Double
-        let estimateHi: Double
-        let estimateLoInclusive: Bool
-        let estimateHiInclusive: Bool
-        let disputed: Bool
-        let claims: Int
-        let lastClaim: ClaimSummary
-        let milestonesReached: Int?
-        let milestonesPlanned: Int?
-        enum CodingKeys: String, CodingKey {
-            case scope, unit, asOf = "as_of", estimateLo = "estimate_lo", estimateHi = "estimate_hi",
-                 estimateLoInclusive = "estimate_lo_inclusive", estimateHiInclusive = "estimate_hi_inclusive",
-                 disputed, claims, lastClaim = "last_claim", milestonesReached = "milestones_reached",
-                 milestonesPlanned = "milestones_planned"
-        }
-    }
+    typealias Row = ReportingQueries.StatusRow
+
+    static let csv: [Column<Row>] = [
+        Column("scope") { $0.scope }, Column("unit") { $0.unit }, Column("as_of") { $0.asOf.description },
+        Column("estimate_lo") { PercentInterval.format($0.estimateLo) }, Column("estimate_hi") { PercentInterval.format($0.estimateHi) },
+        Column("estimate_lo_inclusive") { String($0.estimateLoInclusive) },
+        Column("estimate_hi_inclusive") { String($0.estimateHiInclusive) },
+        Column("disputed") { String($0.disputed) }, Column("claims") { String($0.claims) },
+        Column("last_claim_wording") { $0.lastClaim.wording }, Column("last_claim_as_of") { $0.lastClaim.asOf.description },
+        Column("last_claim_speaker") { $0.lastClaim.speaker ?? "" }, Column("last_claim_source") { $0.lastClaim.source },
+        Column("milestones_reached") { $0.milestonesReached.map(String.init) ?? "" },
+        Column("milestones_planned") { $0.milestonesPlanned.map(String.init) ?? "" },
+    ]
+
+    static let table: [Column<Row>] = [
+        Column("SCOPE") { $0.scope }, Column("UNIT") { $0.unit },
+        Column("ESTIMATE %") {
+            bracketed($0.estimateLo, $0.estimateHi, $0.estimateLoInclusive, $0.estimateHiInclusive) + ($0.disputed ? " disputed" : "")
+        },
+        Column("CLAIMS") { String($0.claims) }, Column("LAST CLAIM") { $0.lastClaim.cited },
+        Column("EVIDENCE") { row in row.milestonesPlanned.map { "\(row.milestonesReached ?? 0)/\($0) milestones" } ?? "" },
+    ]
 
     func run() throws {
         let (session, asOf, knownAt) = try Session.reading(databaseURL: options.databaseURL, time: time, scope: scope)
-        let result = try session.run {
-            try session.connection.execute("""
-                SELECT s.scope, s.unit, s.estimate_lo, s.estimate_hi, s.estimate_lo_inclusive, s.estimate_hi_inclusive,
-                       s.disputed, s.claims, s.last_claim_wording, s.last_claim_as_of::text, s.last_claim_speaker,
-                       s.last_claim_source, e.milestones_reached, e.milestones_planned
-                FROM reporting.status_at($1::date, $2::timestamptz) s
-                LEFT JOIN reporting.evidence_at($1::date, $2::timestamptz) e ON e.scope = s.scope
-                WHERE $3::text IS NULL OR s.scope = $3
-                ORDER BY s.scope, s.unit
-                """, [asOf, knownAt, scope])
-        }
-        let rows = (0..<result.rowCount).map { r in
-            Row(scope: result.string(r, 0)!, unit: result.string(r, 1)!, asOf: asOf.description,
-                estimateLo: result.double(r, 2)!, estimateHi: result.double(r, 3)!,
-                estimateLoInclusive: result.bool(r, 4)!, estimateHiInclusive: result.bool(r, 5)!,
-                disputed: result.bool(r, 6)!, claims: result.int(r, 7)!,
-                lastClaim: ClaimSummary(wording: result.string(r, 8)!, asOf: result.string(r, 9)!,
-                                        speaker: result.string(r, 10), source: result.string(r, 11)!, lo: nil, hi: nil),
-                milestonesReached: result.int(r, 12), milestonesPlanned: result.int(r, 13))
-        }
-        switch options.format {
-        case .json: try Output.json(rows)
-        case .csv:
-            Output.csv([["scope", "unit", "as_of", "estimate_lo", "estimate_hi", "estimate_lo_inclusive", "estimate_hi_inclusive",
-                         "disputed", "claims", "last_claim_wording", "last_claim_as_of", "last_claim_speaker", "last_claim_source",
-                         "milestones_reached", "milestones_planned"]]
-                + rows.map { [$0.scope, $0.unit, $0.asOf, PercentInterval.format($0.estimateLo), PercentInterval.format($0.estimateHi),
-                              String($0.estimateLoInclusive), String($0.estimateHiInclusive), String($0.disputed), String($0.claims),
-                              $0.lastClaim.wording, $0.lastClaim.asOf, $0.lastClaim.speaker ?? "", $0.lastClaim.source,
-                              $0.milestonesReached.map(String.init) ?? "", $0.milestonesPlanned.map(String.init) ?? ""] })
-        case .table:
-            guard !rows.isEmpty else {
-                // A programme without claims may still have milestones: the evidence stands alone.
-                let evidence = try scope.flatMap { scope in
-                    try session.run {
-                        try session.connection.execute("""
-                            SELECT milestones_reached || '/' || milestones_planned FROM reporting.evidence_at($1::date, $2::timestamptz)
-                            WHERE scope = $3
-                            """, [asOf, knownAt, scope]).column().first ?? nil
-                    }
-                }
-                return Output.line("no progress claims\(scope.map { " for \($0)" } ?? "") as of \(asOf)"
-                    + (time.knownAt.map { ", recorded by \($0)" } ?? "") + (evidence.map { "; \($0) milestones reached" } ?? "")
-                    + " (record a claim with `ustrack progress`)")
+        let rows = try session.run { try session.queries.status(asOf: asOf, knownAt: knownAt, scope: scope) }
+        try Output.rows(rows, as: options.format, csv: Self.csv, table: Self.table) {
+            // A programme without claims may still have milestones: the evidence stands alone.
+            let evidence = try scope.flatMap { scope in
+                try session.run { try session.queries.evidence(asOf: asOf, knownAt: knownAt, scope: scope) }
+            }.flatMap { evidence in
+                evidence.milestonesReached.flatMap { reached in evidence.milestonesPlanned.map { "\(reached)/\($0)" } }
             }
-            Output.table(["SCOPE", "UNIT", "ESTIMATE %", "CLAIMS", "LAST CLAIM", "EVIDENCE"], rows.map { row in
-                [row.scope, row.unit,
-                 bracketed(row.estimateLo, row.estimateHi, row.estimateLoInclusive, row.estimateHiInclusive) + (row.disputed ? " disputed" : ""),
-                 String(row.claims),
-                 "\"\(row.lastClaim.wording)\" (\(row.lastClaim.asOf), \(row.lastClaim.speaker ?? row.lastClaim.source))",
-                 row.milestonesPlanned.map { "\(row.milestonesReached ?? 0)/\($0) milestones" } ?? ""]
-            })
+            return "no progress claims\(scope.map { " for \($0)" } ?? "") as of \(asOf)"
+                + (time.knownAt.map { ", recorded by \($0)" } ?? "") + (evidence.map { "; \($0) milestones reached" } ?? "")
+                + " (record a claim with `ustrack progress`)"
         }
     }
 }
@@ -121,62 +78,55 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var time: TimeOptions
     @OptionGroup var options: CommonOptions
 
+    /// A step of the timeline with the claims made on its date.
     struct Point: Encodable {
         let scope: String
         let unit: String
-        let date: String
+        let date: CalendarDate
         let estimateLo: Double
         let estimateHi: Double
         let estimateLoInclusive: Bool
         let estimateHiInclusive: Bool
         let disputed: Bool
         var claims: [ClaimSummary]
-        enum CodingKeys: String, CodingKey {
-            case scope, unit, date, estimateLo = "estimate_lo", estimateHi = "estimate_hi",
-                 estimateLoInclusive = "estimate_lo_inclusive", estimateHiInclusive = "estimate_hi_inclusive", disputed, claims
-        }
     }
+
+    /// One line per claim.
+    typealias Line = (point: Point, claim: ClaimSummary)
+
+    static let csv: [Column<Line>] = [
+        Column("scope") { $0.point.scope }, Column("unit") { $0.point.unit }, Column("date") { $0.point.date.description },
+        Column("estimate_lo") { PercentInterval.format($0.point.estimateLo) },
+        Column("estimate_hi") { PercentInterval.format($0.point.estimateHi) },
+        Column("disputed") { String($0.point.disputed) }, Column("wording") { $0.claim.wording },
+        Column("speaker") { $0.claim.speaker ?? "" }, Column("source") { $0.claim.source },
+    ]
+
+    static let table: [Column<Line>] = [
+        Column("UNIT") { $0.point.unit }, Column("DATE") { $0.point.date.description },
+        Column("ESTIMATE %") { line in
+            let p = line.point
+            return bracketed(p.estimateLo, p.estimateHi, p.estimateLoInclusive, p.estimateHiInclusive) + (p.disputed ? " disputed" : "")
+        },
+        Column("CLAIM") { "\"\($0.claim.wording)\"" }, Column("SPEAKER") { $0.claim.speaker ?? "" }, Column("SOURCE") { $0.claim.source },
+    ]
 
     func run() throws {
         let (session, asOf, knownAt) = try Session.reading(databaseURL: options.databaseURL, time: time, scope: scope)
-        let result = try session.run {
-            try session.connection.execute("""
-                SELECT t.unit, t.date::text, t.estimate_lo, t.estimate_hi, t.estimate_lo_inclusive, t.estimate_hi_inclusive,
-                       t.disputed, c.wording, c.speaker, c.source, c.lo, c.hi
-                FROM reporting.progress_timeline_at($2::date, $3::timestamptz) t
-                JOIN reporting.claims_at($2::date, $3::timestamptz) c ON c.scope = t.scope AND c.unit = t.unit AND c.as_of = t.date
-                WHERE t.scope = $1
-                ORDER BY t.unit, t.date, c.position
-                """, [scope, asOf, knownAt])
-        }
+        let rows = try session.run { try session.queries.history(scope: scope, asOf: asOf, knownAt: knownAt) }
         var points: [Point] = []
-        for r in 0..<result.rowCount {
-            let claim = ClaimSummary(wording: result.string(r, 7)!, asOf: result.string(r, 1)!, speaker: result.string(r, 8),
-                                     source: result.string(r, 9)!, lo: result.double(r, 10), hi: result.double(r, 11))
-            if let last = points.last, last.unit == result.string(r, 0), last.date == result.string(r, 1) {
-                points[points.count - 1].claims.append(claim)
+        for row in rows {
+            if let last = points.last, last.unit == row.unit, last.date == row.date {
+                points[points.count - 1].claims.append(row.claim)
             } else {
-                points.append(Point(scope: scope, unit: result.string(r, 0)!, date: result.string(r, 1)!,
-                                    estimateLo: result.double(r, 2)!, estimateHi: result.double(r, 3)!,
-                                    estimateLoInclusive: result.bool(r, 4)!, estimateHiInclusive: result.bool(r, 5)!,
-                                    disputed: result.bool(r, 6)!, claims: [claim]))
+                points.append(Point(scope: scope, unit: row.unit, date: row.date, estimateLo: row.estimateLo, estimateHi: row.estimateHi,
+                                    estimateLoInclusive: row.estimateLoInclusive, estimateHiInclusive: row.estimateHiInclusive,
+                                    disputed: row.disputed, claims: [row.claim]))
             }
         }
-        switch options.format {
-        case .json: try Output.json(points)
-        case .csv:
-            Output.csv([["scope", "unit", "date", "estimate_lo", "estimate_hi", "disputed", "wording", "speaker", "source"]]
-                + points.flatMap { p in p.claims.map { c in
-                    [p.scope, p.unit, p.date, PercentInterval.format(p.estimateLo), PercentInterval.format(p.estimateHi),
-                     String(p.disputed), c.wording, c.speaker ?? "", c.source] } })
-        case .table:
-            guard !points.isEmpty else { return Output.line("no progress claims for \(scope) as of \(asOf)\(time.knownAt.map { ", recorded by \($0)" } ?? "")") }
-            Output.table(["UNIT", "DATE", "ESTIMATE %", "CLAIM", "SPEAKER", "SOURCE"], points.flatMap { p in
-                p.claims.map { c in
-                    [p.unit, p.date, bracketed(p.estimateLo, p.estimateHi, p.estimateLoInclusive, p.estimateHiInclusive) + (p.disputed ? " disputed" : ""),
-                     "\"\(c.wording)\"", c.speaker ?? "", c.source]
-                }
-            })
+        let lines = points.flatMap { point in point.claims.map { (point: point, claim: $0) } }
+        try Output.rows(lines, json: points, as: options.format, csv: Self.csv, table: Self.table) {
+            "no progress claims for \(scope) as of \(asOf)\(time.knownAt.map { ", recorded by \($0)" } ?? "")"
         }
     }
 }
@@ -192,45 +142,26 @@ struct ContradictionsCommand: ParsableCommand {
     @OptionGroup var time: TimeOptions
     @OptionGroup var options: CommonOptions
 
-    struct Row: Encodable {
-        let scope: String
-        let unit: String
-        let kind: String
-        let earlier: ClaimSummary
-        let later: ClaimSummary
-    }
+    typealias Row = ReportingQueries.ContradictionRow
+
+    static let csv: [Column<Row>] = [
+        Column("scope") { $0.scope }, Column("unit") { $0.unit }, Column("kind") { $0.kind },
+        Column("earlier_wording") { $0.earlier.wording }, Column("earlier_as_of") { $0.earlier.asOf.description },
+        Column("earlier_speaker") { $0.earlier.speaker ?? "" }, Column("earlier_source") { $0.earlier.source },
+        Column("later_wording") { $0.later.wording }, Column("later_as_of") { $0.later.asOf.description },
+        Column("later_speaker") { $0.later.speaker ?? "" }, Column("later_source") { $0.later.source },
+    ]
+
+    static let table: [Column<Row>] = [
+        Column("SCOPE") { $0.scope }, Column("UNIT") { $0.unit }, Column("KIND") { $0.kind },
+        Column("EARLIER") { $0.earlier.cited }, Column("LATER") { $0.later.cited },
+    ]
 
     func run() throws {
         let (session, asOf, knownAt) = try Session.reading(databaseURL: options.databaseURL, time: time, scope: scope)
-        let result = try session.run {
-            try session.connection.execute("""
-                SELECT scope, unit, kind, earlier_wording, earlier_as_of::text, earlier_speaker, earlier_source, earlier_lo, earlier_hi,
-                       later_wording, later_as_of::text, later_speaker, later_source, later_lo, later_hi
-                FROM reporting.contradictions_at($1::date, $2::timestamptz)
-                WHERE $3::text IS NULL OR scope = $3
-                """, [asOf, knownAt, scope])
-        }
-        let rows = (0..<result.rowCount).map { r in
-            Row(scope: result.string(r, 0)!, unit: result.string(r, 1)!, kind: result.string(r, 2)!,
-                earlier: ClaimSummary(wording: result.string(r, 3)!, asOf: result.string(r, 4)!, speaker: result.string(r, 5),
-                                      source: result.string(r, 6)!, lo: result.double(r, 7), hi: result.double(r, 8)),
-                later: ClaimSummary(wording: result.string(r, 9)!, asOf: result.string(r, 10)!, speaker: result.string(r, 11),
-                                    source: result.string(r, 12)!, lo: result.double(r, 13), hi: result.double(r, 14)))
-        }
-        switch options.format {
-        case .json: try Output.json(rows)
-        case .csv:
-            Output.csv([["scope", "unit", "kind", "earlier_wording", "earlier_as_of", "earlier_speaker", "earlier_source",
-                         "later_wording", "later_as_of", "later_speaker", "later_source"]]
-                + rows.map { [$0.scope, $0.unit, $0.kind, $0.earlier.wording, $0.earlier.asOf, $0.earlier.speaker ?? "",
-                              $0.earlier.source, $0.later.wording, $0.later.asOf, $0.later.speaker ?? "", $0.later.source] })
-        case .table:
-            guard !rows.isEmpty else { return Output.line("no contradictions\(scope.map { " for \($0)" } ?? "") as of \(asOf)\(time.knownAt.map { ", recorded by \($0)" } ?? "")") }
-            Output.table(["SCOPE", "UNIT", "KIND", "EARLIER", "LATER"], rows.map { row in
-                [row.scope, row.unit, row.kind,
-                 "\"\(row.earlier.wording)\" (\(row.earlier.asOf), \(row.earlier.speaker ?? row.earlier.source))",
-                 "\"\(row.later.wording)\" (\(row.later.asOf), \(row.later.speaker ?? row.later.source))"]
-            })
+        let rows = try session.run { try session.queries.contradictions(asOf: asOf, knownAt: knownAt, scope: scope) }
+        try Output.rows(rows, as: options.format, csv: Self.csv, table: Self.table) {
+            "no contradictions\(scope.map { " for \($0)" } ?? "") as of \(asOf)\(time.knownAt.map { ", recorded by \($0)" } ?? "")"
         }
     }
 }
@@ -253,32 +184,59 @@ struct EventsCommand: ParsableCommand {
         guard after >= 0 else { throw ArgumentParser.ValidationError("--after must be a position, 0 or more") }
     }
 
+    typealias Row = ReportingQueries.EventRow
+
+    /// An event as `--format json` prints it: the stored `data` and `metadata` as JSON, not text.
+    struct Line: Encodable {
+        let position: Int64
+        let stream: String
+        let version: Int64
+        let eventId: String
+        let type: String
+        let recordedAt: String
+        let data: JSONValue
+        let metadata: JSONValue
+        enum CodingKeys: String, CodingKey {
+            case position, stream, version, eventId = "event_id", type, recordedAt = "recorded_at", data, metadata
+        }
+
+        init(_ row: Row) throws {
+            position = row.position
+            stream = row.stream
+            version = row.version
+            eventId = row.eventId.uuidString.lowercased()
+            type = row.type
+            recordedAt = ExportLine.iso(row.recordedAt.date)
+            data = try JSONValue(parsing: row.data)
+            metadata = try JSONValue(parsing: row.metadata)
+        }
+    }
+
+    static let csv: [Column<Row>] = [
+        Column("position") { String($0.position) }, Column("stream") { $0.stream }, Column("version") { String($0.version) },
+        Column("event_id") { $0.eventId.uuidString.lowercased() }, Column("type") { $0.type },
+        Column("recorded_at") { $0.recordedAt.description }, Column("data") { $0.data },
+    ]
+
+    static let table: [Column<Row>] = [
+        Column("POSITION") { String($0.position) }, Column("STREAM") { $0.stream }, Column("VERSION") { String($0.version) },
+        Column("TYPE") { $0.type }, Column("EVENT ID") { $0.eventId.uuidString.lowercased() },
+        Column("RECORDED AT") { ExportLine.iso($0.recordedAt.date) },
+    ]
+
     func run() throws {
         let session = try Session(options)
         let known = try TimeOptions.timestamp(knownAt, session.connection)
-        let result = try session.run {
-            try session.connection.execute("""
-                SELECT position, stream, version, event_id, type, recorded_at, data, metadata FROM reporting.events
-                WHERE position > $1 AND ($2::text IS NULL OR stream = $2) AND recorded_at <= $3::timestamptz
-                ORDER BY position LIMIT $4
-                """, [after, stream, known, limit])
-        }
+        let rows = try session.run { try session.queries.events(after: after, stream: stream, knownAt: known, limit: limit) }
         switch options.format {
         case .json:
-            let lines = (0..<result.rowCount).map { r in
-                "{\"position\":\(result.string(r, 0)!),\"stream\":\(ExportLine.quoted(result.string(r, 1)!)),\"version\":\(result.string(r, 2)!),"
-                    + "\"event_id\":\"\(result.string(r, 3)!)\",\"type\":\(ExportLine.quoted(result.string(r, 4)!)),"
-                    + "\"recorded_at\":\"\(ExportLine.iso(result.date(r, 5)!))\",\"data\":\(result.string(r, 6)!),\"metadata\":\(result.string(r, 7)!)}"
-            }
+            // One event a line; keys sorted, as JSONEncoder keeps no order otherwise.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let lines = try rows.map { String(decoding: try encoder.encode(try Line($0)), as: UTF8.self) }
             Output.line("[" + lines.joined(separator: ",\n") + "]")
-        case .csv:
-            Output.csv([["position", "stream", "version", "event_id", "type", "recorded_at", "data"]]
-                + (0..<result.rowCount).map { r in (0..<7).map { result.string(r, $0) ?? "" } })
-        case .table:
-            Output.table(["POSITION", "STREAM", "VERSION", "TYPE", "EVENT ID", "RECORDED AT"], (0..<result.rowCount).map { r in
-                [result.string(r, 0)!, result.string(r, 1)!, result.string(r, 2)!, result.string(r, 4)!, result.string(r, 3)!,
-                 ExportLine.iso(result.date(r, 5)!)]
-            })
+        case .csv: Output.csv(rows, Self.csv)
+        case .table: Output.table(rows, Self.table)
         }
     }
 }

@@ -23,16 +23,18 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .customLong("known-at"), help: "Only sources recorded by this time (ISO 8601). Default: now.") var knownAt: String?
     @OptionGroup var options: CommonOptions
 
-    struct Hit: Encodable {
-        let source: String
-        let title: String
-        let publishedOn: String
-        let speaker: String?
-        let url: String?
-        let rank: Double
-        let snippet: String
-        enum CodingKeys: String, CodingKey { case source, title, publishedOn = "published_on", speaker, url, rank, snippet }
-    }
+    typealias Hit = ReportingQueries.SearchHit
+
+    static let csv: [Column<Hit>] = [
+        Column("source") { $0.source }, Column("title") { $0.title }, Column("published_on") { $0.publishedOn.description },
+        Column("speaker") { $0.speaker ?? "" }, Column("url") { $0.url ?? "" }, Column("rank") { rank($0.rank) },
+        Column("snippet") { $0.snippet },
+    ]
+
+    static let table: [Column<Hit>] = [
+        Column("RANK") { rank($0.rank) }, Column("SOURCE") { $0.source }, Column("PUBLISHED") { $0.publishedOn.description },
+        Column("SPEAKER") { $0.speaker ?? "" }, Column("TITLE") { $0.title }, Column("SNIPPET") { $0.snippet },
+    ]
 
     func validate() throws {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -45,30 +47,10 @@ struct SearchCommand: ParsableCommand {
         let session = try Session(options)
         let known = try TimeOptions.timestamp(knownAt, session.connection)
         try session.catchUp(reading: true)
-        let result = try session.run {
-            try session.connection.execute("""
-                SELECT source, title, published_on::text, speaker, url, rank, snippet
-                FROM reporting.search_sources($1, $2::timestamptz, $3)
-                """, [query, known, limit])
-        }
-        let hits = (0..<result.rowCount).map { r in
-            Hit(source: result.string(r, 0)!, title: result.string(r, 1)!, publishedOn: result.string(r, 2)!,
-                speaker: result.string(r, 3), url: result.string(r, 4), rank: result.double(r, 5) ?? 0,
-                snippet: result.string(r, 6) ?? "")
-        }
-        switch options.format {
-        case .json: try Output.json(hits)
-        case .csv:
-            Output.csv([["source", "title", "published_on", "speaker", "url", "rank", "snippet"]]
-                + hits.map { [$0.source, $0.title, $0.publishedOn, $0.speaker ?? "", $0.url ?? "", Self.rank($0.rank), $0.snippet] })
-        case .table:
-            guard !hits.isEmpty else {
-                return Output.line(Output.safe("no hits for \"\(query.count > EchoedInput.limit ? EchoedInput.cut(query) : query)\""
-                    + (knownAt.map { " among the sources recorded by \($0)" } ?? ""), keepingLayout: false))
-            }
-            Output.table(["RANK", "SOURCE", "PUBLISHED", "SPEAKER", "TITLE", "SNIPPET"], hits.map {
-                [Self.rank($0.rank), $0.source, $0.publishedOn, $0.speaker ?? "", $0.title, $0.snippet]
-            })
+        let hits = try session.run { try session.queries.search(query, knownAt: known, limit: limit) }
+        try Output.rows(hits, as: options.format, csv: Self.csv, table: Self.table) {
+            Output.safe("no hits for \"\(query.count > EchoedInput.limit ? EchoedInput.cut(query) : query)\""
+                + (knownAt.map { " among the sources recorded by \($0)" } ?? ""), keepingLayout: false)
         }
     }
 

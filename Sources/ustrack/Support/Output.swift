@@ -7,9 +7,11 @@ enum Output {
         FileHandleOutput.standardOutput.write(text + "\n")
     }
 
-    static func json<T: Encodable>(_ value: T) throws {
+    /// `snakeCase`: property names become keys in snake_case (`asOf` → `as_of`).
+    static func json<T: Encodable>(_ value: T, snakeCase: Bool = false) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
         encoder.dateEncodingStrategy = .iso8601
         let text = String(decoding: try encoder.encode(value), as: UTF8.self)
         // The pretty printer writes an empty list as "[", a blank line and "]"; people expect
@@ -43,7 +45,45 @@ enum Output {
     }
 }
 
+/// One column of a command's CSV or table: its header and how a row fills it.
+struct Column<Row>: Sendable {
+    let header: String
+    let value: @Sendable (Row) -> String
+
+    init(_ header: String, _ value: @escaping @Sendable (Row) -> String) {
+        self.header = header
+        self.value = value
+    }
+}
+
 extension Output {
+    /// A reading command's rows in the format asked for: JSON with snake_case keys, or the CSV or
+    /// table columns. `json` when the JSON groups what the CSV and table show a line each;
+    /// `whenEmpty` the line a table shows instead of no rows.
+    static func rows<Row, JSON: Encodable>(_ rows: [Row], json: JSON, as format: OutputFormat, csv: [Column<Row>],
+                                         table: [Column<Row>], whenEmpty: () throws -> String) throws {
+        switch format {
+        case .json: try Output.json(json, snakeCase: true)
+        case .csv: Output.csv(rows, csv)
+        case .table:
+            guard !rows.isEmpty else { return line(try whenEmpty()) }
+            Output.table(rows, table)
+        }
+    }
+
+    static func rows<Row: Encodable>(_ rows: [Row], as format: OutputFormat, csv: [Column<Row>], table: [Column<Row>],
+                                     whenEmpty: () throws -> String) throws {
+        try Output.rows(rows, json: rows, as: format, csv: csv, table: table, whenEmpty: whenEmpty)
+    }
+
+    static func csv<Row>(_ rows: [Row], _ columns: [Column<Row>]) {
+        csv([columns.map(\.header)] + rows.map { row in columns.map { $0.value(row) } })
+    }
+
+    static func table<Row>(_ rows: [Row], _ columns: [Column<Row>]) {
+        table(columns.map(\.header), rows.map { row in columns.map { $0.value(row) } })
+    }
+
     /// Columns padded to their widest cell, for a terminal. A cell's line breaks, tabs and other
     /// control characters are shown (`␊`, `␉`, `␛`), so each row stays one line and nothing is sent
     /// to the terminal.

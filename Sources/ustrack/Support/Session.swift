@@ -8,6 +8,8 @@ struct Session {
     let target: DatabaseTarget
     let store: EventStore
     var connection: Connection { store.connection }
+    /// What the reading side asks of the database.
+    var queries: ReportingQueries { ReportingQueries(connection: connection) }
 
     init(_ options: CommonOptions) throws {
         try self.init(databaseURL: options.databaseURL)
@@ -64,33 +66,28 @@ struct Session {
     /// open, which no reader may take yet, and projections that stand behind what they could
     /// read because this command could not move them.
     func warnOfWhatIsNotSeen(behind: Behind?, reading: Bool) throws {
-        let horizon: QueryResult
+        let horizon: ReportingQueries.Horizon?
         do {
-            horizon = try connection.execute("""
-                SELECT log_position, hidden_events, projection_position, projection_lag, in_recovery,
-                       holder_pid, holder_user, holder_application, holder_state, holder_database,
-                       to_char(holder_since, 'YYYY-MM-DD HH24:MI:SS TZ'), holder_seconds
-                FROM reporting.reading_horizon()
-                """)
+            horizon = try queries.readingHorizon()
         } catch let error as PostgresError where !error.isConnectionProblem {
             return  // a warning the server cannot give is no reason to fail the command
         } catch {
             throw Failure.from(error, target: target)
         }
-        guard horizon.rowCount == 1 else { return }
-        let logPosition = horizon.int64(0, 0) ?? 0, hidden = horizon.int64(0, 1) ?? 0
-        let position = horizon.int64(0, 2) ?? 0, lag = horizon.int64(0, 3) ?? 0
-        let standby = horizon.bool(0, 4) == true
+        guard let horizon else { return }
+        let logPosition = horizon.logPosition ?? 0, hidden = horizon.hiddenEvents ?? 0
+        let position = horizon.projectionPosition ?? 0, lag = horizon.projectionLag ?? 0
+        let standby = horizon.inRecovery == true
         func events(_ count: Int64) -> String { count == 1 ? "1 event" : "\(count) events" }
         var reasons: [String] = []
         if hidden > 0 {
             let holder: String
-            if let pid = horizon.int(0, 5) {
-                var parts = ["user \(horizon.string(0, 6) ?? "?")"]
-                if let application = horizon.string(0, 7), !application.isEmpty { parts.append("application \(application)") }
-                if let state = horizon.string(0, 8) { parts.append(state) }
-                if let database = horizon.string(0, 9) { parts.append("database \(database)") }
-                if let since = horizon.string(0, 10), let seconds = horizon.double(0, 11) {
+            if let pid = horizon.holderPid {
+                var parts = ["user \(horizon.holderUser ?? "?")"]
+                if let application = horizon.holderApplication, !application.isEmpty { parts.append("application \(application)") }
+                if let state = horizon.holderState { parts.append(state) }
+                if let database = horizon.holderDatabase { parts.append("database \(database)") }
+                if let since = horizon.holderSince, let seconds = horizon.holderSeconds {
                     parts.append("open \(String(format: "%.1f", seconds)) s, since \(since)")
                 }
                 holder = "pid \(pid) (\(parts.joined(separator: ", ")))"
@@ -142,25 +139,12 @@ struct Session {
     /// Fails with exit 2 when SCOPE names nothing known at the two times: no portfolio or
     /// programme recorded (and not retracted) by known_at, and no scope with claims then (a
     /// programme whose definition is retracted keeps its claims, and `status` lists them).
-    /// Asked in that order, each only if the one before found nothing: each function computes
-    /// every scope's estimate.
     func checkScope(_ scope: String?, asOf: CalendarDate, knownAt: String) throws {
         guard let scope else { return }
-        let known = try run {
-            try connection.execute("""
-                SELECT EXISTS (SELECT 1 FROM reporting.status_at($2::date, $3::timestamptz) WHERE scope = $1)
-                    OR EXISTS (SELECT 1 FROM reporting.programmes_at($2::date, $3::timestamptz) WHERE id = $1)
-                    OR EXISTS (SELECT 1 FROM reporting.portfolios_at($2::date, $3::timestamptz) WHERE id = $1)
-                """, [scope, asOf, knownAt]).bool(0, 0) == true
-        }
+        let known = try run { try queries.isKnownScope(scope, asOf: asOf, knownAt: knownAt) }
         guard !known else { return }
         let then = knownAt == "now" ? "" : " as known at \(knownAt)"
-        let ids = try run {
-            try connection.execute("""
-                SELECT id FROM reporting.portfolios_at($1::date, $2::timestamptz)
-                UNION SELECT id FROM reporting.programmes_at($1::date, $2::timestamptz)
-                """, [asOf, knownAt]).column().compactMap { $0 }
-        }
+        let ids = try run { try queries.scopeIds(asOf: asOf, knownAt: knownAt) }
         let hint: String
         if ids.isEmpty {
             hint = knownAt == "now"
