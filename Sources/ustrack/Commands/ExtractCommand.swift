@@ -70,27 +70,14 @@ struct ExtractCommand: ParsableCommand {
     /// The command's only reading: the source (its text from its `SourceAdded` event), the catalog
     /// of scopes, and, for an unknown source, the ids there are.
     static func load(_ id: String, _ connection: Connection) throws -> Loaded {
-        let row = try connection.execute("""
-            SELECT s.published_on::text, s.speaker,
-                   (SELECT e.data ->> 'text' FROM reporting.events e
-                    WHERE e.stream = $2 AND e.type = 'SourceAdded' ORDER BY e.position DESC LIMIT 1)
-            FROM reporting.sources s WHERE s.id = $1
-            """, [id, StreamName.source(id).description])
-        guard row.rowCount == 1 else {
-            let ids = try connection.execute("SELECT id FROM reporting.sources ORDER BY id").column().compactMap { $0 }
-            return Loaded(source: nil, scopes: [], sourceIds: ids)
+        let queries = ReportingQueries(connection: connection)
+        guard let row = try queries.sourceToRead(id) else {
+            return Loaded(source: nil, scopes: [], sourceIds: try queries.sourceIds())
         }
-        let published = try CalendarDate(parsing: row.string(0, 0)!)
-        let scopes = try connection.execute("""
-            SELECT id, title, title_ru, planned_programmes FROM reporting.portfolios
-            UNION ALL SELECT id, title, title_ru, NULL FROM reporting.programmes
-            ORDER BY 1
-            """)
         return Loaded(
-            source: .init(facts: SourceFacts(publishedOn: published, speaker: row.string(0, 1)), text: row.string(0, 2)),
-            scopes: (0..<scopes.rowCount).map {
-                ScopeEntry(id: scopes.string($0, 0)!, title: scopes.string($0, 1) ?? "", titleRu: scopes.string($0, 2),
-                           programmes: scopes.int($0, 3))
+            source: .init(facts: SourceFacts(publishedOn: row.publishedOn, speaker: row.speaker), text: row.text),
+            scopes: try queries.namedScopes().map {
+                ScopeEntry(id: $0.id, title: $0.title ?? "", titleRu: $0.titleRu, programmes: $0.plannedProgrammes)
             },
             sourceIds: [])
     }

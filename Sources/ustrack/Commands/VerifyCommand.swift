@@ -35,22 +35,15 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let session = try Session(options)
         var check = EvidenceCheck { text in SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined() }
-        let result = try session.run {
-            try session.connection.execute("""
-                SELECT position, event_id, type, schema_version, data FROM reporting.events
-                WHERE type IN ('SourceAdded', 'ProgressClaimed') ORDER BY position
-                """)
-        }
-        for r in 0..<result.rowCount {
-            let position = result.int64(r, 0)!, eventId = result.uuid(r, 1)!
+        let events = try session.run { try ReportingQueries(connection: session.connection).evidenceEvents() }
+        for row in events {
             let event: TrackerEvent
             do {
-                event = try TrackerEvent.decode(type: result.string(r, 2)!, schemaVersion: result.int(r, 3)!,
-                                                data: Data(result.string(r, 4)!.utf8))
+                event = try TrackerEvent.decode(type: row.type, schemaVersion: row.schemaVersion, data: Data(row.data.utf8))
             } catch {
-                throw Failure.other("the event at position \(position) (\(eventId.uuidString.lowercased())) cannot be read: \(error)")
+                throw Failure.other("the event at position \(row.position) (\(row.eventId.uuidString.lowercased())) cannot be read: \(error)")
             }
-            check.check(position: position, eventId: eventId, event: event)
+            check.check(position: row.position, eventId: row.eventId, event: event)
         }
         let findings = check.findings.map {
             Finding(position: $0.position, eventId: $0.eventId.uuidString.lowercased(), message: $0.message)

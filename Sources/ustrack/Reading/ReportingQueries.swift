@@ -358,4 +358,59 @@ struct ReportingQueries {
             ORDER BY published_on, id
             """, [ids, asOf, knownAt]).decode()
     }
+
+    // MARK: evidence: extract and verify
+
+    /// A source as `extract` reads it: its text from its latest `SourceAdded` event, as no
+    /// reporting view carries texts.
+    struct SourceToRead: Decodable {
+        let publishedOn: CalendarDate
+        let speaker: String?
+        let text: String?
+    }
+
+    func sourceToRead(_ id: String) throws -> SourceToRead? {
+        try connection.execute("""
+            SELECT s.published_on, s.speaker,
+                   (SELECT e.data ->> 'text' FROM reporting.events e
+                    WHERE e.stream = $2 AND e.type = 'SourceAdded' ORDER BY e.position DESC LIMIT 1) AS text
+            FROM reporting.sources s WHERE s.id = $1
+            """, [id, StreamName.source(id).description]).decodeFirst()
+    }
+
+    func sourceIds() throws -> [String] {
+        try connection.execute("SELECT id FROM reporting.sources ORDER BY id").decode(Id.self).map(\.id)
+    }
+
+    /// The portfolios and programmes a statement may name.
+    struct NamedScope: Decodable {
+        let id: String
+        let title: String?
+        let titleRu: String?
+        let plannedProgrammes: Int?
+    }
+
+    func namedScopes() throws -> [NamedScope] {
+        try connection.execute("""
+            SELECT id, title, title_ru, planned_programmes FROM reporting.portfolios
+            UNION ALL SELECT id, title, title_ru, NULL FROM reporting.programmes
+            ORDER BY 1
+            """).decode()
+    }
+
+    /// The events `verify` checks, in the log's order: every stored text and every claim.
+    struct EvidenceEvent: Decodable {
+        let position: Int64
+        let eventId: UUID
+        let type: String
+        let schemaVersion: Int
+        let data: String
+    }
+
+    func evidenceEvents() throws -> [EvidenceEvent] {
+        try connection.execute("""
+            SELECT position, event_id, type, schema_version, data FROM reporting.events
+            WHERE type IN ('SourceAdded', 'ProgressClaimed') ORDER BY position
+            """).decode()
+    }
 }
