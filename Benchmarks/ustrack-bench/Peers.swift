@@ -116,9 +116,9 @@ extension Bench {
         let writers = options.writers
         for count in [1, writers] {
             let rates = try medians([
-                { try self.timed("raw INSERT, \(count) client(s)", threads: count, Self.rawSingle) },
-                { try self.timed("EventStore.append, \(count) writer(s)", threads: count) { Self.ustrackSingle($0, notify: true) } },
-                peerTimed("eventsourcing insert_events of 1, \(count) writer(s)", "single", ["--writers", String(count)]),
+                { try self.timed("raw INSERT, \(count) client\(count == 1 ? "" : "s")", threads: count, Self.rawSingle) },
+                { try self.timed("EventStore.append, \(count) writer\(count == 1 ? "" : "s")", threads: count) { Self.ustrackSingle($0, notify: true) } },
+                peerTimed("eventsourcing insert_events of 1, \(count) writer\(count == 1 ? "" : "s")", "single", ["--writers", String(count)]),
             ])
             rows.append(.init(name: "single appends, \(count) writer\(count == 1 ? "" : "s")",
                               baseline: rates[0], ustrack: rates[1], peer: rates[2]))
