@@ -41,8 +41,9 @@ struct Options {
           --only STAGES     some of: \(Stage.allCases.map(\.rawValue).joined(separator: ", "))
           --output FILE     where the table goes as well (default bench-results/latest.txt)
           --peers PYTHON    measure only ustrack against the Python eventsourcing library's
-                            PostgreSQL recorder, run by PYTHON (which must have it installed);
-                            --bulk-events sets the log read; the table goes to bench-results/peers.txt
+                            PostgreSQL recorder, run by PYTHON (which must have it installed;
+                            scripts/bench --peers makes one and passes it); --bulk-events sets
+                            the log read; the table goes to bench-results/peers.txt
           --single-user-input FORM N  measure nothing: print input for postgres --single that
                             runs N times the statement FORM sends (\(SingleUserInput.Form.allCases.map(\.rawValue).joined(separator: " or ")));
                             scripts/bench-instructions counts its instructions
