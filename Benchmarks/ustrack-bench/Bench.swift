@@ -190,7 +190,7 @@ final class Bench {
     /// One pass over the log, decoding every event's data, with the resident memory after each
     /// batch. Stops after ten times `--seconds`, generous but bounded should reading slow down
     /// as the log grows.
-    private func readThrough(
+    func readThrough(
         _ store: EventStore, count: Int, reader: Reader
     ) throws -> (read: Int, finished: Bool, memory: [(read: Int, rssKB: Int)]) {
         let decoder = JSONDecoder()
@@ -225,7 +225,7 @@ final class Bench {
     /// Runs each measurement `options.rounds` times, every round starting with the next one so
     /// that a burst of load from elsewhere on the machine does not always hit the same side,
     /// and returns the median of each.
-    private func medians(_ measurements: [() throws -> Double]) throws -> [Double] {
+    func medians(_ measurements: [() throws -> Double]) throws -> [Double] {
         var rates = Array(repeating: [Double](), count: measurements.count)
         for round in 0..<options.rounds {
             for offset in measurements.indices {
@@ -237,7 +237,7 @@ final class Bench {
     }
 
     /// Runs `body` on a fresh database, dropped afterwards.
-    private func withDatabase<T>(_ body: (BenchDatabase) throws -> T) throws -> T {
+    func withDatabase<T>(_ body: (BenchDatabase) throws -> T) throws -> T {
         databaseCount += 1
         let database = try BenchDatabase.create(admin: admin, number: databaseCount)
         defer { try? database.drop(admin: admin) }
@@ -245,7 +245,7 @@ final class Bench {
     }
 
     /// A timed measurement on `threads` threads, on a fresh database.
-    private func timed(
+    func timed(
         _ label: String, threads: Int,
         _ prepare: (BenchDatabase) -> @Sendable (Int) throws -> () throws -> Int
     ) throws -> Double {
@@ -257,7 +257,7 @@ final class Bench {
     }
 
     /// A measurement of one call that stores or reads a fixed number of events.
-    private func measured(_ label: String, _ body: () throws -> Int) throws -> Double {
+    func measured(_ label: String, _ body: () throws -> Int) throws -> Double {
         let rate = try eventsPerSecond(body)
         log(label, rate)
         return rate
@@ -355,7 +355,7 @@ final class Bench {
             + "\(format(2)), \(times(2, 1)) status; \(format(3)), \(times(3, 1)) status.")
     }
 
-    private func log(_ label: String, _ rate: Double) {
+    func log(_ label: String, _ rate: Double) {
         FileHandle.standardError.write(Data("  \(label): \(grouped(rate)) events/s\n".utf8))
     }
 }
