@@ -50,10 +50,15 @@ let package = Package(
             dependencies: ["Postgres", "EventStore", "Migrations", "Tracker", "Projections"],
             path: "Benchmarks/ustrack-bench"
         ),
-        .target(name: "TestSupport", dependencies: ["Postgres", "Migrations", "ChildProcess"], path: "Tests/TestSupport"),
+        // A test target that depends on TestSupport needs the PostgreSQL server scripts/test starts
+        // (EndToEndTests also the built ustrack); every other one is pure and runs anywhere.
+        .target(name: "TestThreads", path: "Tests/TestThreads"),
+        .target(name: "TestSupport", dependencies: ["Postgres", "Migrations", "ChildProcess", "TestThreads"], path: "Tests/TestSupport"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "PostgresUnitTests", dependencies: ["Postgres"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Migrations", "TestSupport"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EventStoreUnitTests", dependencies: ["EventStore", "TestThreads"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Tracker"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: [
