@@ -24,7 +24,10 @@ struct ProgressProjector: Projector {
             try load(needs)
             needs = state.needs(event)
         }
-        try write(state.apply(event))
+        // Applied before `write`: as its argument, `apply` would mutate the state while this
+        // call's copy of `self` holds it, and copy every loaded group each event.
+        let changes = state.apply(event)
+        try write(changes)
     }
 
     mutating func finishBatch() throws {
