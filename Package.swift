@@ -33,7 +33,9 @@ let package = Package(
         .target(name: "Tracker"),
         .target(name: "Extraction", dependencies: ["Tracker"]),
         .target(name: "ChildProcess"),
-        .target(name: "Projections", dependencies: ["Postgres", "EventStore", "Tracker"]),
+        // Events to row changes, pure; Projections loads the state it needs and writes the changes.
+        .target(name: "ProjectionCore", dependencies: ["Tracker"]),
+        .target(name: "Projections", dependencies: ["Postgres", "EventStore", "Tracker", "ProjectionCore"]),
         .target(name: "Reports", dependencies: ["Tracker", "CivilDays", .product(name: "Plot", package: "Plot")]),
         .executableTarget(
             name: "ustrack",
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
         ], exclude: ["__Snapshots__"]),
+        .testTarget(name: "ProjectionCoreTests", dependencies: ["ProjectionCore", "Tracker"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ustrack"], exclude: ["png_stats.py"]),
     ]
