@@ -33,7 +33,9 @@ let package = Package(
         .target(name: "Tracker"),
         .target(name: "Extraction", dependencies: ["Tracker"]),
         .target(name: "ChildProcess"),
-        .target(name: "Projections", dependencies: ["Postgres", "EventStore", "Tracker"]),
+        // Events to row changes, pure; Projections loads the state it needs and writes the changes.
+        .target(name: "ProjectionCore", dependencies: ["Tracker"]),
+        .target(name: "Projections", dependencies: ["Postgres", "EventStore", "Tracker", "ProjectionCore"]),
         .target(name: "Reports", dependencies: ["Tracker", "CivilDays", .product(name: "Plot", package: "Plot")]),
         .executableTarget(
             name: "ustrack",
@@ -50,15 +52,21 @@ let package = Package(
             dependencies: ["Postgres", "EventStore", "Migrations", "Tracker", "Projections"],
             path: "Benchmarks/ustrack-bench"
         ),
-        .target(name: "TestSupport", dependencies: ["Postgres", "Migrations", "ChildProcess"], path: "Tests/TestSupport"),
+        // A test target that depends on TestSupport needs the PostgreSQL server scripts/test starts
+        // (EndToEndTests also the built ustrack); every other one is pure and runs anywhere.
+        .target(name: "TestThreads", path: "Tests/TestThreads"),
+        .target(name: "TestSupport", dependencies: ["Postgres", "Migrations", "ChildProcess", "TestThreads"], path: "Tests/TestSupport"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "PostgresUnitTests", dependencies: ["Postgres"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Migrations", "TestSupport"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EventStoreUnitTests", dependencies: ["EventStore", "TestThreads"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Tracker"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
         ], exclude: ["__Snapshots__"]),
+        .testTarget(name: "ProjectionCoreTests", dependencies: ["ProjectionCore", "Tracker"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ustrack"], exclude: ["png_stats.py"]),
     ]

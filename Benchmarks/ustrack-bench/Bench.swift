@@ -191,7 +191,7 @@ final class Bench {
     /// One pass over the log, decoding every event's data, with the resident memory after each
     /// batch. Stops after ten times `--seconds`, generous but bounded should reading slow down
     /// as the log grows.
-    private func readThrough(
+    func readThrough(
         _ store: EventStore, count: Int, reader: Reader
     ) throws -> (read: Int, finished: Bool, memory: [(read: Int, rssKB: Int)]) {
         let decoder = JSONDecoder()
@@ -246,7 +246,7 @@ final class Bench {
     }
 
     /// A timed measurement on `threads` threads, on a fresh database.
-    private func timed(
+    func timed(
         _ label: String, threads: Int,
         _ prepare: (BenchDatabase) -> @Sendable (Int) throws -> () throws -> Int
     ) throws -> Double {
@@ -258,7 +258,7 @@ final class Bench {
     }
 
     /// A measurement of one call that stores or reads a fixed number of events.
-    private func measured(_ label: String, _ body: () throws -> Int) throws -> Double {
+    func measured(_ label: String, _ body: () throws -> Int) throws -> Double {
         let rate = try eventsPerSecond(body)
         log(label, rate)
         return rate
@@ -356,7 +356,7 @@ final class Bench {
             + "\(format(2)), \(times(2, 1)) status; \(format(3)), \(times(3, 1)) status.")
     }
 
-    private func log(_ label: String, _ rate: Double) {
+    func log(_ label: String, _ rate: Double) {
         FileHandle.standardError.write(Data("  \(label): \(grouped(rate)) events/s\n".utf8))
     }
 }

@@ -18,10 +18,13 @@ struct Options {
     var showHelp = false
     /// Print input for a single-user server instead of measuring: what and how many times.
     var singleUserInput: (form: SingleUserInput.Form, count: Int)?
+    /// Measure against a peer event store instead: the Python with it installed (Peers.swift).
+    var peersPython: String?
 
     static let usage = """
         usage: ustrack-bench [--quick] [--seconds S] [--rounds N] [--bulk-events N] [--writers N]
                              [--read-batch N] [--only STAGE,…] [--output FILE]
+               ustrack-bench --peers PYTHON [--quick] [--seconds S] [--rounds N] [--bulk-events N] [--writers N]
                ustrack-bench --single-user-input FORM N
 
         Measures ustrack's event store against raw SQL on the same table, each measurement in a
@@ -40,6 +43,10 @@ struct Options {
           --search-sources N  synthetic sources of 5,000 words that search runs over (default 10,000)
           --only STAGES     some of: \(Stage.allCases.map(\.rawValue).joined(separator: ", "))
           --output FILE     where the table goes as well (default bench-results/latest.txt)
+          --peers PYTHON    measure only ustrack against the Python eventsourcing library's
+                            PostgreSQL recorder, run by PYTHON (which must have it installed;
+                            scripts/bench --peers makes one and passes it); --bulk-events sets
+                            the log read; the table goes to bench-results/peers.txt
           --single-user-input FORM N  measure nothing: print input for postgres --single that
                             runs N times the statement FORM sends (\(SingleUserInput.Form.allCases.map(\.rawValue).joined(separator: " or ")));
                             scripts/bench-instructions counts its instructions
@@ -56,6 +63,7 @@ struct Options {
             options.searchSources = 1_000
         }
         var rest = arguments[...]
+        var outputGiven = false
         func value(of flag: String) throws -> String {
             guard let value = rest.popFirst() else { throw UsageError("\(flag) needs a value") }
             return value
@@ -77,7 +85,8 @@ struct Options {
             case "--rounds": options.rounds = try number(of: argument, as: Int.self)
             case "--projection-events": options.projectionEvents = try number(of: argument, as: Int.self)
             case "--search-sources": options.searchSources = try number(of: argument, as: Int.self)
-            case "--output": options.output = try value(of: argument)
+            case "--output": options.output = try value(of: argument); outputGiven = true
+            case "--peers": options.peersPython = try value(of: argument)
             case "--only":
                 let names = try value(of: argument).split(separator: ",")
                 options.stages = Set(try names.map { name in
@@ -96,6 +105,7 @@ struct Options {
             default: throw UsageError("unknown argument \(argument)\n\n\(usage)")
             }
         }
+        if options.peersPython != nil && !outputGiven { options.output = "bench-results/peers.txt" }
         return options
     }
 }

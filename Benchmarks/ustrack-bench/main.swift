@@ -11,8 +11,13 @@ do {
         exit(0)
     }
     let bench = try Bench(options: options)
-    try bench.run()
-    let report = Report(environment: try bench.environment(), rows: bench.rows, notes: bench.notes).text
+    let report: String
+    if let python = options.peersPython {
+        report = try bench.peers(python: python).text
+    } else {
+        try bench.run()
+        report = Report(environment: try bench.environment(), rows: bench.rows, notes: bench.notes).text
+    }
     print(report, terminator: "")
     let output = URL(fileURLWithPath: options.output)
     try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)

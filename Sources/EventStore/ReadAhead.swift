@@ -18,18 +18,28 @@ public final class ReadAhead<Batch: Sendable> {
     private let queue = HandOver<Item>(capacity: 2)
 
     /// Opens a second connection like `store`'s (`Connection.connectAgain`) and starts reading.
-    public init(
+    public convenience init(
         _ store: EventStore, after fence: ReadFence = .start, batchSize: Int,
         transform: @escaping @Sendable ([RecordedEvent]) throws -> Batch
     ) throws {
         // Handed to the thread and used only there from now on.
         nonisolated(unsafe) let reader = try store.connection.connectAgain()
+        self.init { deliver in
+            // The server reads each next batch while this thread transforms the current one.
+            try EventStore(connection: reader).readAll(after: fence, batchSize: batchSize) { events in
+                try deliver(Item(batch: try transform(events), fence: events.last!.fence, count: events.count))
+            }
+        }
+    }
+
+    /// Runs `read` on a thread of its own. `read` hands each item to `deliver`, which waits while
+    /// two are unread and throws once the caller has gone; what `read` throws reaches `next()`.
+    /// The threads and the hand-over, apart from where the items come from.
+    init(reading read: @escaping @Sendable (_ deliver: (Item) throws -> Void) throws -> Void) {
         let queue = self.queue
         Thread {
             do {
-                // The server reads each next batch while this thread transforms the current one.
-                try EventStore(connection: reader).readAll(after: fence, batchSize: batchSize) { events in
-                    let item = Item(batch: try transform(events), fence: events.last!.fence, count: events.count)
+                try read { item in
                     guard queue.put(.success(item)) else { throw HandOverCancelled() }
                 }
                 queue.finish(nil)

@@ -99,20 +99,6 @@ final class ProjectionWriter {
         upserts[index].rows.set(values, key: values[..<keyCount].map { $0.postgresText ?? "" })
     }
 
-    /// Changes the waiting upsert of this key (its key columns as text); returns whether there was one.
-    func changeWaiting(_ table: String, key: [String], _ change: (inout Row) -> Void) -> Bool {
-        guard let index = upserts.firstIndex(where: { $0.table == table }) else { return false }
-        return upserts[index].rows.change(key: key, change)
-    }
-
-    /// Changes the waiting upserts of `table` that `matches` picks; returns whether there was
-    /// one. A change to a row already sent is the caller's statement.
-    @discardableResult
-    func changeWaiting(_ table: String, where matches: (Row) -> Bool, _ change: (inout Row) -> Void) -> Bool {
-        guard let index = upserts.firstIndex(where: { $0.table == table }) else { return false }
-        return upserts[index].rows.change(where: matches, change)
-    }
-
     /// Reads need what was queued before them: send it first.
     func query(_ sql: String, _ parameters: [any PostgresParameter]) throws -> QueryResult {
         try flush()
@@ -207,21 +193,6 @@ struct KeyedRows {
             index[key] = rows.count
             rows.append(row)
         }
-    }
-
-    mutating func change(key: [String], _ change: (inout Row) -> Void) -> Bool {
-        guard let at = index[key] else { return false }
-        change(&rows[at])
-        return true
-    }
-
-    mutating func change(where matches: (Row) -> Bool, _ change: (inout Row) -> Void) -> Bool {
-        var found = false
-        for at in rows.indices where matches(rows[at]) {
-            change(&rows[at])
-            found = true
-        }
-        return found
     }
 }
 

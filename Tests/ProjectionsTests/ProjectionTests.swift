@@ -426,7 +426,7 @@ final class ProjectionTests: XCTestCase {
         let reachRetracted = try retract(reach, "MilestoneReached", "programme-g")
         let completionRetracted = try retract(completion, "ProgrammeCompleted", "programme-g")
         // A second retraction of the same reach does not move the time it was retracted.
-        try retract(reach, "MilestoneReached", "programme-g")
+        _ = try retract(reach, "MilestoneReached", "programme-g")
         try runner.catchUp()
 
         func rows(_ sql: String, _ asOf: String, _ knownAt: String) throws -> [String] {

@@ -1,5 +1,6 @@
 /// The recording commands, one per CLI command. Fields hold what the user typed (dates and units as
-/// text) so every check, parsing included, happens in decide and fails with one kind of error.
+/// text) so decide checks and parses them and fails with one kind of error; only a progress
+/// claim's wording comes already parsed, by the CLI with `WordingParser` (see `ClaimProgress`).
 public enum Command: Hashable, Sendable {
     case definePortfolio(DefinePortfolio)
     case revisePortfolio(RevisePortfolio)

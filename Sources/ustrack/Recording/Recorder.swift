@@ -44,11 +44,11 @@ final class Recorder {
     private func refuseKnownText(_ sha256: String, unlessFor id: String) throws {
         let known = try pendingTexts[sha256] ?? store.connection.execute("""
             SELECT e.data ->> 'id' FROM store.events e
-            WHERE e.type = 'SourceAdded' AND e.data ->> 'sha256' = $1
+            WHERE e.type = $2 AND e.data ->> 'sha256' = $1
               AND NOT EXISTS (SELECT 1 FROM store.events r
-                              WHERE r.stream = e.stream AND r.type = 'EventRetracted'
+                              WHERE r.stream = e.stream AND r.type = $3
                                 AND r.data ->> 'event_id' = e.event_id::text)
-            """, sha256).string(0, 0)
+            """, sha256, SourceAdded.eventType, EventRetracted.eventType).string(0, 0)
         if let known, known != id {
             throw Failure.badInput("this file is already stored as source \"\(known)\" (sha256 \(sha256)): cite --source \(known) instead of adding it again")
         }

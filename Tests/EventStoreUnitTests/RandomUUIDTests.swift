@@ -1,6 +1,6 @@
 import EventStore
 import Foundation
-import TestSupport
+import TestThreads
 import XCTest
 
 final class RandomUUIDTests: XCTestCase {
