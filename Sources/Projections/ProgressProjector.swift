@@ -181,6 +181,7 @@ struct ProgressProjector: Projector {
             writer.insert(into: "claims", columns: Self.claimColumns, [
                 row.eventId, e.scope, e.scopeKind.rawValue, e.unit.rawValue, e.wording, e.lo, e.hi, e.loInclusive,
                 e.hiInclusive, e.count, e.total, e.asOf, e.source, e.speaker, e.note, row.position, row.recordedAt,
+                e.quote, e.quoteStart, e.quoteEnd,
             ])
         case .retractClaim(let id, let at, let reason):
             try writer.add("UPDATE \(writer.table("claims")) SET retracted_at = $2, retraction_reason = $3 WHERE event_id = $1",
@@ -230,6 +231,7 @@ struct ProgressProjector: Projector {
     static let claimColumns = [
         "event_id", "scope", "scope_kind", "unit", "wording", "lo", "hi", "lo_inclusive", "hi_inclusive",
         "count", "total", "as_of", "source", "speaker", "note", "position", "recorded_at",
+        "quote", "quote_start", "quote_end",
     ]
     static let timelineColumns = [
         "scope", "unit", "date", "estimate_lo", "estimate_hi", "estimate_lo_inclusive", "estimate_hi_inclusive", "disputed",

@@ -290,13 +290,14 @@ struct ReportingQueries {
         let speaker: String?
         let source: String
         let sourceTitle, sourceUrl: String?
+        let quote: String?
     }
 
     /// The live claims on SCOPES, oldest first.
     func claims(_ scopes: [String], asOf: CalendarDate, knownAt: String) throws -> [Claim] {
         try connection.execute("""
             SELECT claim_id, scope, unit, wording, lo, hi, lo_inclusive, hi_inclusive, as_of,
-                   speaker, source, source_title, source_url
+                   speaker, source, source_title, source_url, quote
             FROM reporting.claims_at($2::date, $3::timestamptz)
             WHERE scope = ANY ($1::text[])
             ORDER BY as_of, position

@@ -88,7 +88,7 @@ struct ReportLoader {
             ClaimMark(id: row.claimId, scope: row.scope, unit: row.unit, wording: row.wording,
                       interval: PercentInterval(lo: row.lo, hi: row.hi, loInclusive: row.loInclusive, hiInclusive: row.hiInclusive),
                       asOf: row.asOf, speaker: row.speaker, source: row.source,
-                      sourceTitle: row.sourceTitle, sourceURL: row.sourceUrl, contradicted: false)
+                      sourceTitle: row.sourceTitle, sourceURL: row.sourceUrl, contradicted: false, quote: row.quote)
         }
     }
 
