@@ -54,10 +54,13 @@ final class TourTests: XCTestCase {
         XCTAssertEqual(run.stderr, "", "the tour printed to stderr")
 
         // Today the retracted claim is gone; known before the fix, it is the one there was.
-        let outputs = run.stdout.components(separatedBy: "SCOPE ")
+        let outputs = run.stdout.components(separatedBy: "\nSCOPE ")
         XCTAssertEqual(outputs.count, 3, run.stdout)
         XCTAssertTrue(outputs[1].contains("\"3 of 5\" (2023-03-10"), outputs[1])
         XCTAssertTrue(outputs[2].contains("\"about 60 percent\" (2023-03-01"), outputs[2])
         XCTAssertTrue(FileManager.default.fileExists(atPath: work.appending(path: "tour-report.html").path))
+        // The note's statement proposed, and its text and the claim's quote checked.
+        XCTAssertTrue(run.stdout.contains("by about 60 percent"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("verified 1 stored text and 1 quote: all hold"), run.stdout)
     }
 }
