@@ -21,6 +21,19 @@ struct RendererTests {
         #expect(html.contains("<th scope=\"col\">") && html.contains("<th scope=\"row\">"))
     }
 
+    @Test func aQuotedClaimShowsItsQuoteInTheClaimsTableAndEveryFormat() throws {
+        var report = Fixtures.report
+        let markdownBefore = ReportRenderer.markdown(report, chartPrefix: nil, charts: .fixed).document
+        #expect(!markdownBefore.contains("| Quote |"), "no quote column while no claim has a quote")
+        report.claims[0].quote = "40 percent of them have been implemented"
+        let markdown = ReportRenderer.markdown(report, chartPrefix: nil, charts: .fixed).document
+        #expect(markdown.contains("| Quote |"))
+        #expect(markdown.contains("“40 percent of them have been implemented”"))
+        #expect(ReportRenderer.html(report, charts: .fixed).contains("“40 percent of them have been implemented”"))
+        #expect(ReportRenderer.csv(report).contains(",40 percent of them have been implemented\r\n"))
+        #expect(ReportRenderer.json(report).contains("\"quote\" : \"40 percent of them have been implemented\""))
+    }
+
     @Test func csvRecordsEndInCRLF() {
         let csv = ReportRenderer.csv(Fixtures.report)
         #expect(csv.hasSuffix("\r\n"))
