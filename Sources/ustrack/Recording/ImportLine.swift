@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import Postgres
 import Tracker
@@ -7,7 +6,7 @@ import Tracker
 /// writes it.
 enum ImportLine {
     /// `recordedAt` is the line's "recorded-at": when an earlier register recorded it.
-    case command(RecordingCommand, id: UUID, recordedAt: Date?)
+    case command(any RecordingArguments, id: UUID, recordedAt: Date?)
     case event(ExportedEvent)
 
     /// Reads one line; `baseDirectory` resolves the relative `file` of `source add` lines, which
@@ -28,10 +27,8 @@ enum ImportLine {
     }
 
     private static func command(_ object: [String: Any], baseDirectory: URL, allowsFilesOutside: Bool) throws -> ImportLine {
-        guard let words = (object["command"] as? String)?.split(separator: " ").map(String.init),
-              let type = recordingCommandType(words) else {
-            let names = recordingCommands.map { $0.words.joined(separator: " ") }.joined(separator: ", ")
-            throw Failure.badInput("\"command\" must be one of: \(names)")
+        guard let words = object["command"] as? String, let type = RecordingArgumentTypes.type(named: words) else {
+            throw Failure.badInput("\"command\" must be one of: \(RecordingArgumentTypes.names)")
         }
         var fields = object
         fields["command"] = nil
@@ -41,28 +38,14 @@ enum ImportLine {
         for reserved in ["format", "database-url"] where fields[reserved] != nil {
             throw Failure.badInput("\"\(reserved)\" applies to the whole import, not to one line")
         }
-        if words == ["source", "add"], let file = fields["file"] as? String {
+        if type is SourceAddArguments.Type, let file = fields["file"] as? String {
             fields["file"] = try confined(file, to: baseDirectory, allowsFilesOutside: allowsFilesOutside)
         }
-        var positionals: [String] = []
-        for name in type.positionals {
-            guard let value = fields.removeValue(forKey: name) else { throw Failure.badInput("missing \"\(name)\"") }
-            positionals.append(try text(value, name))
-        }
-        // `--name=value` and positionals after `--`: a value that starts with a dash ("-5 percent")
-        // is then read as the value it is, never as an option.
-        var arguments: [String] = []
-        for (name, value) in fields.sorted(by: { $0.key < $1.key }) where !(value is NSNull) {
-            arguments.append("--\(name)=\(try text(value, name))")
-        }
-        arguments += ["--"] + positionals
-        // The command's own type parses its arguments: parsing from the root would build the
-        // whole command tree again for every line, most of an import's time.
-        do {
-            return .command(try type.parse(arguments), id: id, recordedAt: recordedAt)
-        } catch {
-            throw Failure.badInput(type.message(for: error).replacingOccurrences(of: "--", with: ""))
-        }
+        // The command's arguments read the keys as the command line reads its arguments.
+        var arguments = ImportFields(fields)
+        let command = try type.init(from: &arguments)
+        try arguments.finish()
+        return .command(command, id: id, recordedAt: recordedAt)
     }
 
     /// The path of a line's `file`, relative to the import file's folder. It must lie in that folder
@@ -132,32 +115,6 @@ enum ImportLine {
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions.insert(.withFractionalSeconds)
         return formatter.date(from: text)
-    }
-
-    private static func text(_ value: Any, _ name: String) throws -> String {
-        switch value {
-        case let string as String: return string
-        // JSON true/false arrive as an NSNumber subclass; no flag takes a boolean.
-        case let number as NSNumber where !String(describing: type(of: number)).contains("Boolean"):
-            return number.stringValue
-        default: throw Failure.badInput("\"\(name)\" must be a string or a number")
-        }
-    }
-
-    static let recordingCommands: [(words: [String], type: RecordingCommand.Type)] = [
-        (["portfolio", "define"], PortfolioCommand.Define.self),
-        (["portfolio", "revise"], PortfolioCommand.Revise.self),
-        (["programme", "add"], ProgrammeCommand.Add.self),
-        (["programme", "complete"], ProgrammeCommand.Complete.self),
-        (["milestone", "add"], MilestoneCommand.Add.self),
-        (["milestone", "reach"], MilestoneCommand.Reach.self),
-        (["source", "add"], SourceCommand.Add.self),
-        (["progress"], ProgressCommand.self),
-        (["retract"], RetractCommand.self),
-    ]
-
-    static func recordingCommandType(_ words: [String]) -> RecordingCommand.Type? {
-        recordingCommands.first { $0.words == words }?.type
     }
 }
 
