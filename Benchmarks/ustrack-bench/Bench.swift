@@ -19,8 +19,8 @@ final class Bench {
 
     let options: Options
     private let admin: Connection
-    private(set) var rows: [Row] = []
-    private(set) var notes: [String] = []
+    var rows: [Row] = []
+    var notes: [String] = []
     private var databaseCount = 0
 
     /// Bulk-loaded streams have this many events each: a bulk import of many short streams.
@@ -38,6 +38,7 @@ final class Bench {
         if stages.contains(.batch) { try batches() }
         if stages.contains(.bulk) || stages.contains(.read) { try bulkLoadAndRead() }
         if stages.contains(.projections) { try projections() }
+        if stages.contains(.imports) { try imports() }
     }
 
     /// Server, durability and machine, for the head of the table.
@@ -237,7 +238,7 @@ final class Bench {
     }
 
     /// Runs `body` on a fresh database, dropped afterwards.
-    private func withDatabase<T>(_ body: (BenchDatabase) throws -> T) throws -> T {
+    func withDatabase<T>(_ body: (BenchDatabase) throws -> T) throws -> T {
         databaseCount += 1
         let database = try BenchDatabase.create(admin: admin, number: databaseCount)
         defer { try? database.drop(admin: admin) }
@@ -355,7 +356,7 @@ final class Bench {
             + "\(format(2)), \(times(2, 1)) status; \(format(3)), \(times(3, 1)) status.")
     }
 
-    private func log(_ label: String, _ rate: Double) {
+    func log(_ label: String, _ rate: Double) {
         FileHandle.standardError.write(Data("  \(label): \(grouped(rate)) events/s\n".utf8))
     }
 }

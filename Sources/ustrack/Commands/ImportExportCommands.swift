@@ -37,7 +37,8 @@ struct ImportCommand: ParsableCommand {
         var importer = Importer(store: session.store)
         if terminal {
             importer.progress = { done, total in
-                FileHandleOutput.standardError.write("\rimporting: \(done) of \(total) lines" + (done == total ? "\n" : ""))
+                guard total >= ImportProgressBar.minimumLines else { return }
+                FileHandleOutput.standardError.write(ImportProgressBar.text(done: done, total: total))
             }
         }
         let summary = try session.run { try importer.run(FileLines(url: URL(fileURLWithPath: file), allowsFilesOutside: allowFilesOutside)) }
@@ -49,6 +50,20 @@ struct ImportCommand: ParsableCommand {
         case .table:
             Output.line("imported \(summary.events) events from \(summary.lines) lines (\(summary.alreadyImported) lines were already imported)")
         }
+    }
+}
+
+/// The line a terminal shows while a large import runs, redrawn in place.
+enum ImportProgressBar {
+    /// Smaller files are done before a bar would tell anything.
+    static let minimumLines = 5000
+    static let width = 30
+
+    static func text(done: Int, total: Int) -> String {
+        let filled = total == 0 ? width : width * min(done, total) / total
+        let percent = total == 0 ? 100 : 100 * min(done, total) / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+        return "\rimporting [\(bar)] \(percent)% \(done) of \(total) lines" + (done >= total ? "\n" : "")
     }
 }
 
