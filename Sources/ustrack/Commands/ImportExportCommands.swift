@@ -69,6 +69,15 @@ extension ImportCommand {
         guard imported >= Self.rebuildThreshold else { return }
         let last = try session.run { try session.connection.execute("SELECT max(position) FROM store.events").int64(0, 0) ?? 0 }
         guard Int64(imported) * 2 >= last else { return }
+        // A checkpoint held by another session would stop the rebuild only at its swap, after
+        // the whole replay: look first, without waiting.
+        do {
+            try session.connection.transaction {
+                for name in ProjectionRunner.names { try session.store.lockCheckpoint("projection.\(name)", timeout: 0.001) }
+            }
+        } catch {
+            return
+        }
         _ = try? ProjectionRunner(store: session.store).rebuild()
     }
 }
