@@ -19,8 +19,8 @@ final class Bench {
 
     let options: Options
     private let admin: Connection
-    private(set) var rows: [Row] = []
-    private(set) var notes: [String] = []
+    var rows: [Row] = []
+    var notes: [String] = []
     private var databaseCount = 0
 
     /// Bulk-loaded streams have this many events each: a bulk import of many short streams.
@@ -38,6 +38,7 @@ final class Bench {
         if stages.contains(.batch) { try batches() }
         if stages.contains(.bulk) || stages.contains(.read) { try bulkLoadAndRead() }
         if stages.contains(.projections) { try projections() }
+        if stages.contains(.imports) { try imports() }
     }
 
     /// Server, durability and machine, for the head of the table.
