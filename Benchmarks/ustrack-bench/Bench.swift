@@ -39,6 +39,7 @@ final class Bench {
         if stages.contains(.bulk) || stages.contains(.read) { try bulkLoadAndRead() }
         if stages.contains(.projections) { try projections() }
         if stages.contains(.search) { try search() }
+        if stages.contains(.imports) { try imports() }
     }
 
     /// Server, durability and machine, for the head of the table.

@@ -3,7 +3,7 @@ import Foundation
 /// What to run, from the command line.
 struct Options {
     enum Stage: String, CaseIterable {
-        case single, writers, notify, batch, bulk, read, projections, search
+        case single, writers, notify, batch, bulk, read, projections, search, imports
     }
 
     var seconds = 5.0
@@ -16,6 +16,8 @@ struct Options {
     var stages = Set(Stage.allCases)
     var output = "bench-results/latest.txt"
     var showHelp = false
+    /// Smaller runs: the import's memory is compared at 10k and 100k lines instead of 100k and 1M.
+    var quick = false
     /// Print input for a single-user server instead of measuring: what and how many times.
     var singleUserInput: (form: SingleUserInput.Form, count: Int)?
     /// Measure against a peer event store instead: the Python with it installed (Peers.swift).
@@ -61,6 +63,7 @@ struct Options {
             options.rounds = 1
             options.projectionEvents = 100_000
             options.searchSources = 1_000
+            options.quick = true
         }
         var rest = arguments[...]
         var outputGiven = false

@@ -104,30 +104,11 @@ public final class EventStore {
         expectedVersions: [String: Int64] = [:],
         _ produce: (_ emit: (String, NewEvent) throws -> Void) throws -> Void
     ) throws -> Int {
-        let batch = UUID.random()
-        return try connection.transaction {
-            var ordinal = 0
-            // In binary: the server parses no uuids, numbers or timestamps, only the JSON.
-            try connection.copyInBinary(into: "store.staged_events", columns: [
-                "batch", "ord", "stream", "event_id", "type", "schema_version", "data", "metadata", "expected_version",
-                "recorded_at",
-            ]) { writer in
-                try produce { stream, event in
-                    ordinal += 1
-                    try writer.writeRow([
-                        batch, ordinal, stream, event.id, event.type, event.schemaVersion, event.data, event.metadata,
-                        expectedVersions[stream], event.recordedAt,
-                    ])
+        try appendStaged { staged in
+            try staged.stage { emit in
+                try withoutActuallyEscaping(emit) { emit in
+                    try produce { stream, event in try emit(stream, event, expectedVersions[stream]) }
                 }
-            }
-            do {
-                let stored = Int(try connection.execute("SELECT store.append_staged($1)", batch).int64(0, 0) ?? 0)
-                if stored > 0 && wakesSubscribers { try connection.notifyAfterCommit(Self.channel) }
-                return stored
-            } catch let error as PostgresError {
-                let stream = error.message.split(separator: " ").dropFirst().first.map(String.init) ?? "?"
-                let expected = expectedVersions[stream].map(ExpectedVersion.exactly) ?? .any
-                throw Self.translate(error, stream: stream, expected: expected)
             }
         }
     }

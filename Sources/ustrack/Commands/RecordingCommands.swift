@@ -1,21 +1,19 @@
 import ArgumentParser
-import Crypto
 import EventStore
 import Foundation
 import Tracker
 
-/// A CLI command that records something: it turns its arguments into a `Command`, which the
-/// shared `run` decides and appends. `import` builds the same commands from NDJSON lines.
+/// A CLI command that records something: it hands its arguments to the `RecordingArguments`
+/// that `import` fills from NDJSON lines too, whose `Command` the shared `run` decides and appends.
 protocol RecordingCommand: ParsableCommand {
+    associatedtype Arguments: RecordingArguments
     var options: CommonOptions { get }
-    /// The positional arguments' names in order, as `--help` shows them; import lines use them as keys.
-    static var positionals: [String] { get }
-    func command() throws -> Command
+    var arguments: Arguments { get }
 }
 
 extension RecordingCommand {
     func run() throws {
-        let command = try self.command()
+        let command = try arguments.command()
         let session = try Session(options)
         let store = session.store
         // One id for every try, so a retry after a lost answer finds the first try's events.
@@ -115,7 +113,6 @@ struct PortfolioCommand: ParsableCommand {
                   --title "Main directions, 2021-2023" --approved-on 2021-11-04 \\
                   --period 2021-11-04..2023-12-31 --programmes 28
                 """))
-        static let positionals = ["id"]
         @Argument(help: "The portfolio's id, a slug such as union-state-2021-2023.") var id: String
         @Option(help: "Its title.") var title: String
         @Option(name: .customLong("title-ru"), help: "Its title in Russian.") var titleRu: String?
@@ -126,10 +123,9 @@ struct PortfolioCommand: ParsableCommand {
         @Option(help: "How many measures it plans.") var measures: Int?
         @OptionGroup var options: CommonOptions
 
-        func command() throws -> Command {
-            .definePortfolio(DefinePortfolio(id: id, title: title, titleRu: titleRu, approvedOn: approvedOn,
-                                             approvedBy: approvedBy, period: period,
-                                             plannedProgrammes: programmes, plannedMeasures: measures))
+        var arguments: PortfolioDefineArguments {
+            .init(id: id, title: title, titleRu: titleRu, approvedOn: approvedOn, approvedBy: approvedBy, period: period,
+                  programmes: programmes, measures: measures)
         }
     }
 
@@ -140,7 +136,6 @@ struct PortfolioCommand: ParsableCommand {
                 ustrack portfolio revise union-state-2021-2023 --on 2023-05-17 \\
                   --measures 310 --source mfa-2023-05-17
                 """))
-        static let positionals = ["id"]
         @Argument(help: "The portfolio's id.") var id: String
         @Option(help: "The date the revised plan takes effect (YYYY-MM-DD).") var on: String
         @Option(help: "The revised number of programmes.") var programmes: Int?
@@ -148,9 +143,8 @@ struct PortfolioCommand: ParsableCommand {
         @Option(help: "The id of the source that states the revision.") var source: String?
         @OptionGroup var options: CommonOptions
 
-        func command() throws -> Command {
-            .revisePortfolio(RevisePortfolio(id: id, on: on, plannedProgrammes: programmes,
-                                             plannedMeasures: measures, source: source))
+        var arguments: PortfolioReviseArguments {
+            .init(id: id, on: on, programmes: programmes, measures: measures, source: source)
         }
     }
 }
@@ -167,7 +161,6 @@ struct ProgrammeCommand: ParsableCommand {
                 ustrack programme add customs --portfolio union-state-2021-2023 \\
                   --title "Customs regulation" --measures 12
                 """))
-        static let positionals = ["id"]
         @Argument(help: "The programme's id, a slug such as currency-regulation.") var id: String
         @Option(help: "The portfolio it belongs to.") var portfolio: String
         @Option(help: "Its title.") var title: String
@@ -176,9 +169,8 @@ struct ProgrammeCommand: ParsableCommand {
         @Option(help: "How many measures it plans.") var measures: Int?
         @OptionGroup var options: CommonOptions
 
-        func command() throws -> Command {
-            .addProgramme(AddProgramme(id: id, portfolio: portfolio, title: title, titleRu: titleRu,
-                                       lead: lead, plannedMeasures: measures))
+        var arguments: ProgrammeAddArguments {
+            .init(id: id, portfolio: portfolio, title: title, titleRu: titleRu, lead: lead, measures: measures)
         }
     }
 
@@ -188,15 +180,12 @@ struct ProgrammeCommand: ParsableCommand {
             discussion: Examples.text("""
                 ustrack programme complete customs --on 2023-05-17 --source mfa-2023-05-17
                 """))
-        static let positionals = ["id"]
         @Argument(help: "The programme's id.") var id: String
         @Option(help: "The date it was completed (YYYY-MM-DD).") var on: String
         @Option(help: "The id of the source that says so.") var source: String?
         @OptionGroup var options: CommonOptions
 
-        func command() throws -> Command {
-            .completeProgramme(CompleteProgramme(id: id, on: on, source: source))
-        }
+        var arguments: ProgrammeCompleteArguments { .init(id: id, on: on, source: source) }
     }
 }
 
@@ -212,16 +201,13 @@ struct MilestoneCommand: ParsableCommand {
                 ustrack milestone add customs single-tariff \\
                   --title "Common customs tariff applied" --due 2023-12-31
                 """))
-        static let positionals = ["programme", "id"]
         @Argument(help: "The programme's id.") var programme: String
         @Argument(help: "The milestone's id, unique within the programme.") var id: String
         @Option(help: "Its title.") var title: String
         @Option(help: "When it is due (YYYY-MM-DD).") var due: String?
         @OptionGroup var options: CommonOptions
 
-        func command() throws -> Command {
-            .addMilestone(AddMilestone(programme: programme, id: id, title: title, due: due))
-        }
+        var arguments: MilestoneAddArguments { .init(programme: programme, id: id, title: title, due: due) }
     }
 
     struct Reach: RecordingCommand {
@@ -231,16 +217,13 @@ struct MilestoneCommand: ParsableCommand {
                 ustrack milestone reach customs single-tariff --on 2023-05-01 \\
                   --source mfa-2023-05-17
                 """))
-        static let positionals = ["programme", "id"]
         @Argument(help: "The programme's id.") var programme: String
         @Argument(help: "The milestone's id.") var id: String
         @Option(help: "The date it was reached (YYYY-MM-DD).") var on: String
         @Option(help: "The id of the source that says so.") var source: String?
         @OptionGroup var options: CommonOptions
 
-        func command() throws -> Command {
-            .reachMilestone(ReachMilestone(programme: programme, id: id, on: on, source: source))
-        }
+        var arguments: MilestoneReachArguments { .init(programme: programme, id: id, on: on, source: source) }
     }
 }
 
@@ -256,7 +239,6 @@ struct SourceCommand: ParsableCommand {
                   --published-on 2023-05-17 --speaker "Sergey Lavrov" \\
                   --url https://example.org/statement --file statement.txt
                 """))
-        static let positionals = ["id"]
         @Argument(help: "The source's id, a slug such as mfa-2023-05-17.") var id: String
         @Option(help: "Its title.") var title: String
         @Option(name: .customLong("published-on"), help: "The date it was published (YYYY-MM-DD).") var publishedOn: String
@@ -266,25 +248,8 @@ struct SourceCommand: ParsableCommand {
         @Option(help: "A UTF-8 text file with its full text; stored with its SHA-256.") var file: String?
         @OptionGroup var options: CommonOptions
 
-        func command() throws -> Command {
-            var text: String?, sha256: String?
-            if let file {
-                let (contents, digest) = try Self.read(file)
-                text = contents
-                sha256 = digest
-            }
-            return .addSource(AddSource(id: id, title: title, publishedOn: publishedOn, speaker: speaker,
-                                        publisher: publisher, url: url, text: text, sha256: sha256))
-        }
-
-        static func read(_ path: String) throws -> (text: String, sha256: String) {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw Failure.badInput("cannot read --file \(path): no such readable file; give the path of a UTF-8 text file")
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw Failure.badInput("--file \(path) is not UTF-8 text; convert it first (e.g. iconv -t UTF-8)")
-            }
-            return (text, SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
+        var arguments: SourceAddArguments {
+            .init(id: id, title: title, publishedOn: publishedOn, speaker: speaker, publisher: publisher, url: url, file: file)
         }
     }
 }
@@ -308,7 +273,6 @@ struct ProgressCommand: RecordingCommand {
                 ustrack progress customs "7 of 12" --as-of 2023-05-17 \\
                   --source mfa-2023-05-17
                 """))
-    static let positionals = ["scope", "wording"]
     @Argument(help: "The portfolio or programme the claim is about.") var scope: String
     @Argument(help: "The wording, e.g. \"40 percent\", \"more than half\", \"7 of 28\".") var wording: String
     @Option(name: .customLong("as-of"), help: "The date the claim speaks of (YYYY-MM-DD).") var asOf: String
@@ -319,12 +283,8 @@ struct ProgressCommand: RecordingCommand {
     @Option(help: "The words of the source's stored text that say it; they must hold the wording.") var quote: String?
     @OptionGroup var options: CommonOptions
 
-    func command() throws -> Command {
-        let parsed: ParsedWording
-        do { parsed = try WordingParser.parse(wording) } catch { throw Failure.badInput("\(error)") }
-        return .claimProgress(ClaimProgress(
-            scope: scope, wording: wording, interval: parsed.interval, count: parsed.count, total: parsed.total,
-            unit: unit, asOf: asOf, source: source, speaker: speaker, note: note, quote: quote))
+    var arguments: ProgressArguments {
+        .init(scope: scope, wording: wording, asOf: asOf, source: source, unit: unit, speaker: speaker, note: note, quote: quote)
     }
 }
 
@@ -336,12 +296,9 @@ struct RetractCommand: RecordingCommand {
             ustrack events --stream portfolio-union-state-2021-2023   # the event's id
             ustrack retract EVENT_ID --reason "wrong as-of: it was said on 2023-05-17"
             """))
-    static let positionals = ["event-id"]
     @Argument(help: "The id of the event to withdraw, as `ustrack events` lists it.") var eventId: String
     @Option(help: "Why it is withdrawn.") var reason: String
     @OptionGroup var options: CommonOptions
 
-    func command() throws -> Command {
-        .retract(RetractEvent(eventId: eventId, reason: reason))
-    }
+    var arguments: RetractArguments { .init(eventId: eventId, reason: reason) }
 }

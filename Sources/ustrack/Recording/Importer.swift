@@ -10,10 +10,18 @@ protocol LineSource {
     var allowsFilesOutside: Bool { get }
     /// Calls `body` with each line and its 1-based number.
     func forEachLine(_ body: (Int, Substring) throws -> Void) throws
+    /// How many lines there are, for a progress bar.
+    func lineCount() throws -> Int
 }
 
 extension LineSource {
     var allowsFilesOutside: Bool { false }
+
+    func lineCount() throws -> Int {
+        var count = 0
+        try forEachLine { number, _ in count = number }
+        return count
+    }
 }
 
 struct FileLines: LineSource {
@@ -50,6 +58,20 @@ struct FileLines: LineSource {
     }
 }
 
+extension FileLines {
+    /// Counts newlines without decoding a line.
+    func lineCount() throws -> Int {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return 0 }
+        defer { try? handle.close() }
+        var count = 0, last: UInt8 = 10
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            count += chunk.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+            last = chunk.last!
+        }
+        return last == 10 ? count : count + 1
+    }
+}
+
 struct MemoryLines: LineSource {
     let text: String
     let baseDirectory: URL
@@ -62,8 +84,11 @@ struct MemoryLines: LineSource {
 }
 
 /// Imports NDJSON: all or nothing per file, idempotent (lines whose command id or event id the
-/// log holds are skipped). First every line is read, checked and decided in memory; then the
-/// lines are read again and their events stream through one COPY, in one transaction.
+/// log holds are skipped). One pass: lines are read in chunks; each chunk asks the log once
+/// which of its command and event ids it holds, is checked and decided in order, and its events
+/// are staged with one COPY, all in one transaction that moves them into the log at the end.
+/// Memory is bounded by a chunk, the ids seen (to tell a line given twice) and the states of
+/// the streams commands decide on.
 struct Importer {
     struct Summary: Encodable {
         var lines = 0
@@ -73,7 +98,10 @@ struct Importer {
     }
 
     let store: EventStore
+    /// Called with the lines done and the lines in the file, after each chunk and at the end.
     var progress: ((Int, Int) -> Void)?
+    /// Lines read, checked and decided between two COPYs.
+    static let chunkSize = 2000
 
     func run(_ source: LineSource) throws -> Summary {
         try ConflictRetry.run { try attempt(source) }
@@ -82,15 +110,14 @@ struct Importer {
     private func attempt(_ source: LineSource) throws -> Summary {
         let recorder = Recorder(store: store)
         var summary = Summary()
-        // What pass two writes for each command line, by line number.
-        var decided: [Int: (stream: StreamName, events: [NewEvent])] = [:]
-        var skipped: Set<Int> = []
-        var firstLineOf: [UUID: Int] = [:]
+        var seenCommands: Set<UUID> = [], seenEvents: Set<UUID> = []
         // Backdated lines keep the order they were recorded in; a line without a time is now.
         var latestRecordedAt: (date: Date, line: Int)?
-        // Lines are read in chunks, and each chunk asks the log once which of its command and
-        // event ids it already holds (not once a line), then is folded in order into the states.
         var chunk: [(number: Int, line: ImportLine)] = []
+        // Decided events not staged yet, in line order.
+        var part: [(stream: String, event: NewEvent, expected: Int64?)] = []
+        let total = progress == nil ? 0 : try source.lineCount()
+        defer { recorder.beforeLoad = nil }
 
         func atLine<T>(_ number: Int, _ body: () throws -> T) throws -> T {
             do {
@@ -102,104 +129,138 @@ struct Importer {
             }
         }
 
-        func foldChunk() throws {
-            var commandIds: [UUID] = [], events: [(stream: String, event: NewEvent)] = []
-            for (_, line) in chunk {
-                switch line {
-                case .command(_, let id, _): commandIds.append(id)
-                case .event(let event):
-                    events.append((event.stream, NewEvent(id: event.id, type: event.type, schemaVersion: event.schemaVersion,
-                                                          data: event.data, metadataJSON: event.metadata, recordedAt: nil)))
+        func parse(_ number: Int, _ text: Substring) throws -> ImportLine {
+            try ImportLine.parse(text, baseDirectory: source.baseDirectory, allowsFilesOutside: source.allowsFilesOutside)
+        }
+
+        summary.events = try store.appendStaged { staged in
+            recorder.staged = staged
+            func stagePart() throws {
+                guard !part.isEmpty else { return }
+                try staged.stage { emit in
+                    for row in part { try emit(row.stream, row.event, row.expected) }
                 }
+                part.removeAll(keepingCapacity: true)
+                recorder.forgetPending()
             }
-            let knownCommands = commandIds.isEmpty ? [] : try store.knownCommandIds(commandIds)
-            // A known event id is skipped only as the same event; under another stream, type
-            // or data it is refused, naming its line.
-            let knownEvents: Set<UUID>
-            do {
-                knownEvents = try store.knownEvents(events)
-            } catch let error as EventStoreError {
-                guard case .eventIdConflict(let id, _, _, _) = error,
-                      let (number, _) = chunk.first(where: { if case .event(let event) = $0.line { event.id == id } else { false } })
-                else { throw error }
-                throw Failure.badInput("line \(number): \(error)\nNothing was imported.")
-            }
-            for (number, line) in chunk {
-                try atLine(number) {
+            // A stream loaded mid-chunk must find the events decided for it before.
+            recorder.beforeLoad = stagePart
+
+            func foldChunk() throws {
+                var commandIds: [UUID] = [], events: [(stream: String, event: NewEvent)] = []
+                for (_, line) in chunk {
                     switch line {
-                    case .event(let event):
-                        if knownEvents.contains(event.id) { skipped.insert(number); return }
-                        if let stream = StreamName(event.stream), StreamKind.allCases.contains(stream.kind) {
-                            let decodedEvent = try Recorder.decode(
-                                type: event.type, schemaVersion: event.schemaVersion, data: event.data)
-                            try recorder.applyImported(decodedEvent, id: event.id, stream: stream)
+                    case .command(_, let id, _): commandIds.append(id)
+                    case .event(let event): events.append((event.stream, event.newEvent()))
+                    }
+                }
+                let knownCommands = commandIds.isEmpty ? [] : try store.knownCommandIds(commandIds)
+                // A known event id is skipped only as the same event; under another stream, type
+                // or data it is refused, naming its line.
+                let knownEvents: Set<UUID>
+                do {
+                    knownEvents = try store.knownEvents(events)
+                } catch let error as EventStoreError {
+                    guard case .eventIdConflict(let id, _, _, _) = error,
+                          let (number, _) = chunk.first(where: { if case .event(let event) = $0.line { event.id == id } else { false } })
+                    else { throw error }
+                    throw Failure.badInput("line \(number): \(error)\nNothing was imported.")
+                }
+                for (number, line) in chunk {
+                    try atLine(number) {
+                        switch line {
+                        case .event(let event):
+                            if knownEvents.contains(event.id) { summary.alreadyImported += 1; return }
+                            var expected: Int64?
+                            if let stream = StreamName(event.stream), StreamKind.allCases.contains(stream.kind) {
+                                let decodedEvent = try Recorder.decode(
+                                    type: event.type, schemaVersion: event.schemaVersion, data: event.data)
+                                recorder.applyImported(decodedEvent, id: event.id, stream: stream)
+                                expected = recorder.loadedVersions[stream].map(Int64.init)
+                            }
+                            part.append((event.stream, event.newEvent(keepingTime: true), expected))
+                        case .command(let arguments, let id, let recordedAt):
+                            if knownCommands.contains(id) { summary.alreadyImported += 1; return }
+                            let decision = try recorder.decide(
+                                try arguments.command(), on: recordedAt.map { CalendarDate($0, in: .current) })
+                            // The log holds this command's facts already, recorded by another command.
+                            if decision.repeated != nil { summary.alreadyImported += 1; return }
+                            let events = try Recorder.newEvents(decision, commandId: id, recordedAt: recordedAt)
+                            recorder.apply(decision, ids: events.map(\.id))
+                            let expected = recorder.loadedVersions[decision.stream].map(Int64.init)
+                            for event in events { part.append((decision.stream.description, event, expected)) }
                         }
-                    case .command(let command, let id, let recordedAt):
-                        if knownCommands.contains(id) { skipped.insert(number); return }
-                        let decision = try recorder.decide(try command.command(), on: recordedAt.map { CalendarDate($0, in: .current) })
-                        // The log holds this command's facts already, recorded by another command.
-                        if decision.repeated != nil { skipped.insert(number); return }
-                        let events = try Recorder.newEvents(decision, commandId: id, recordedAt: recordedAt)
-                        recorder.apply(decision, ids: events.map(\.id))
-                        decided[number] = (decision.stream, events)
                     }
                 }
+                chunk.removeAll(keepingCapacity: true)
+                try stagePart()
             }
-            chunk.removeAll(keepingCapacity: true)
-        }
 
-        try source.forEachLine { number, text in
-            guard !text.allSatisfy(\.isWhitespace) else { return }
-            summary.lines += 1
-            let parsed = try atLine(number) { () throws -> ImportLine? in
-                let line = try ImportLine.parse(text, baseDirectory: source.baseDirectory, allowsFilesOutside: source.allowsFilesOutside)
-                let (id, what, recordedAt): (UUID, String, Date?) = switch line {
-                case .event(let event): (event.id, "event id", nil)
-                case .command(_, let id, let recordedAt): (id, "command id", recordedAt ?? Date())
-                }
-                if let first = firstLineOf[id] {
-                    // A command given twice is one command, as the log treats a known command id.
-                    if case .command = line { return nil }
-                    throw Failure.badInput("\(what) \(id.uuidString.lowercased()) appears twice (first on line \(first))")
-                }
-                firstLineOf[id] = number
-                if let recordedAt {
-                    if let latest = latestRecordedAt, recordedAt < latest.date {
-                        throw Failure.badInput("""
-                            "recorded-at" goes back in time: line \(latest.line) was recorded later, at \
-                            \(ExportLine.iso(latest.date)); order the lines as they were recorded
-                            """)
-                    }
-                    latestRecordedAt = (recordedAt, number)
-                }
-                return line
-            }
-            guard let parsed else { skipped.insert(number); return }
-            chunk.append((number, parsed))
-            if chunk.count >= 2000 { try foldChunk() }
-        }
-        try foldChunk()
-        summary.alreadyImported = skipped.count
-
-        let expected = Dictionary(uniqueKeysWithValues: recorder.loadedVersions.map { ($0.key.description, Int64($0.value)) })
-        let total = summary.lines
-        summary.events = try store.appendBulk(expectedVersions: expected) { emit in
-            var lines = 0
             try source.forEachLine { number, text in
                 guard !text.allSatisfy(\.isWhitespace) else { return }
-                lines += 1
-                if lines % 1000 == 0 { progress?(lines, total) }
-                if skipped.contains(number) { return }
-                if let decided = decided[number] {
-                    for event in decided.events { try emit(decided.stream.description, event) }
-                } else if case .event(let event) = try ImportLine.parse(text, baseDirectory: source.baseDirectory, allowsFilesOutside: source.allowsFilesOutside) {
-                    try emit(event.stream, NewEvent(
-                        id: event.id, type: event.type, schemaVersion: event.schemaVersion, data: event.data,
-                        metadataJSON: event.metadata, recordedAt: event.recordedAt))
+                summary.lines += 1
+                let parsed = try atLine(number) { () throws -> ImportLine? in
+                    let line = try parse(number, text)
+                    switch line {
+                    case .event(let event):
+                        if !seenEvents.insert(event.id).inserted {
+                            let first = try firstLine(in: source, before: number) { $0.eventId == event.id }
+                            throw Failure.badInput("event id \(event.id.uuidString.lowercased()) appears twice (first on line \(first))")
+                        }
+                    case .command(_, let id, let recordedAt):
+                        // A command given twice is one command, as the log treats a known command id.
+                        if !seenCommands.insert(id).inserted { return nil }
+                        let recordedAt = recordedAt ?? Date()
+                        if let latest = latestRecordedAt, recordedAt < latest.date {
+                            throw Failure.badInput("""
+                                "recorded-at" goes back in time: line \(latest.line) was recorded later, at \
+                                \(ExportLine.iso(latest.date)); order the lines as they were recorded
+                                """)
+                        }
+                        latestRecordedAt = (recordedAt, number)
+                    }
+                    return line
+                }
+                guard let parsed else { summary.alreadyImported += 1; return }
+                chunk.append((number, parsed))
+                if chunk.count >= Self.chunkSize {
+                    try foldChunk()
+                    progress?(number, total)
                 }
             }
-            progress?(total, total)
+            try foldChunk()
         }
+        progress?(total, total)
         return summary
+    }
+
+    /// The number of the first line before `limit` that `matches`: read again only to name it in
+    /// an error, so that telling a repeat needs no line numbers kept for every id.
+    private func firstLine(in source: LineSource, before limit: Int, where matches: (ImportLine) -> Bool) throws -> Int {
+        struct Found: Error { let number: Int }
+        do {
+            try source.forEachLine { number, text in
+                guard number < limit else { throw Found(number: 0) }
+                if let line = try? ImportLine.parse(text, baseDirectory: source.baseDirectory, allowsFilesOutside: true),
+                   matches(line) { throw Found(number: number) }
+            }
+        } catch let found as Found {
+            return found.number
+        }
+        return 0
+    }
+}
+
+extension ImportLine {
+    var eventId: UUID? {
+        if case .event(let event) = self { event.id } else { nil }
+    }
+}
+
+extension ExportedEvent {
+    /// As the store takes it; `keepingTime` keeps the time the export says it was recorded.
+    func newEvent(keepingTime: Bool = false) -> NewEvent {
+        NewEvent(id: id, type: type, schemaVersion: schemaVersion, data: data, metadataJSON: metadata,
+                 recordedAt: keepingTime ? recordedAt : nil)
     }
 }

@@ -1,0 +1,97 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+/// An import larger than one chunk: its events are staged part by part, yet it stays one
+/// all-or-nothing, idempotent write, and commands see what earlier parts staged.
+@Suite struct LargeImportTests {
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appending(path: "ustrack-large-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func write(_ lines: [String], to name: String) throws -> String {
+        let url = folder.appending(path: name)
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// An exported log (event lines) first, then claims on the programme those lines add, then
+    /// a retraction of an exported claim: commands decide on events staged in earlier parts.
+    func lines(claims: Int) throws -> (lines: [String], retracted: String) {
+        let origin = try TestDatabase.create("large_origin")
+        let ustrack = UstrackBinary(database: origin)
+        let setup = [
+            #"{"command": "portfolio define", "id": "union-state", "title": "Union State"}"#,
+            #"{"command": "source add", "id": "mfa", "title": "Statement", "published-on": "2023-05-17"}"#,
+            #"{"command": "programme add", "id": "customs", "portfolio": "union-state", "title": "Customs", "measures": 12}"#,
+            #"{"command": "progress", "scope": "customs", "wording": "40%", "as-of": "2023-01-19", "source": "mfa"}"#,
+        ]
+        #expect(try ustrack.run("import", try write(setup, to: "setup.ndjson")).status == 0)
+        let exported = try ustrack.run("export")
+        let retracted = try #require(try Connection.connect(origin).execute(
+            "SELECT event_id::text FROM store.events WHERE type = 'ProgressClaimed'").string(0, 0))
+        var lines = exported.stdout.split(separator: "\n").map(String.init)
+        // Claims over several programmes: each claim is checked against its scope's earlier ones.
+        let scopes = ["customs"] + (1..<10).map { "p\($0)" }
+        for scope in scopes.dropFirst() {
+            lines.append(#"{"command": "programme add", "id": "\#(scope)", "portfolio": "union-state", "title": "\#(scope)"}"#)
+        }
+        for claim in 0..<claims {
+            lines.append(#"{"command": "progress", "scope": "\#(scopes[claim % scopes.count])", "wording": "\#(claim % 90 + 1) percent", "as-of": "2023-05-17", "source": "mfa", "note": "claim \#(claim)"}"#)
+        }
+        lines.append(#"{"command": "retract", "event-id": "\#(retracted)", "reason": "superseded"}"#)
+        return (lines, retracted)
+    }
+
+    @Test func aLargeImportIsOneWriteThatCommandsOfLaterPartsSeeAndTheSameFileTwiceAddsNothing() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (lines, retracted) = try lines(claims: 5200)
+        let database = try TestDatabase.create("large_import")
+        let ustrack = UstrackBinary(database: database)
+        let connection = try Connection.connect(database)
+        func count() throws -> Int { try connection.execute("SELECT count(*) FROM store.events").int(0, 0)! }
+
+        // A bad last line leaves nothing, though earlier parts were staged.
+        let bad = try ustrack.run("import", try write(lines + [#"{"command": "progress", "scope": "customs", "wording": "lots", "as-of": "2023-05-17", "source": "mfa"}"#], to: "bad.ndjson"))
+        #expect(bad.status == 2, "\(bad.stderr)")
+        #expect(bad.stderr.contains("line \(lines.count + 1):"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("Nothing was imported."), "\(bad.stderr)")
+        #expect(try count() == 0)
+
+        let file = try write(lines, to: "large.ndjson")
+        let first = try ustrack.run("import", file, "--format", "json")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("\"events\" : \(4 + 9 + 5200 + 1)"), "\(first.stdout)")
+        // Not a terminal: no progress bar.
+        #expect(!first.stderr.contains("importing"), "\(first.stderr)")
+        #expect(!first.stderr.contains("\r"), "\(first.stderr)")
+        #expect(try count() == 4 + 9 + 5200 + 1)
+        // Versions are gapless, in line order.
+        #expect(try connection.execute("""
+            SELECT count(*) FROM (SELECT version, row_number() OVER (PARTITION BY stream ORDER BY position) AS n
+                                  FROM store.events) v WHERE version <> n
+            """).int(0, 0) == 0)
+        #expect(try connection.execute(
+            "SELECT count(*) FROM store.events WHERE type = 'EventRetracted' AND data ->> 'event_id' = $1", retracted).int(0, 0) == 1)
+
+        let again = try ustrack.run("import", file, "--format", "json")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("\"events\" : 0"), "\(again.stdout)")
+        #expect(try count() == 4 + 9 + 5200 + 1)
+    }
+
+    @Test func anEventIdGivenTwiceFarApartIsNamedWithItsFirstLine() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (lines, _) = try lines(claims: 2100)
+        let database = try TestDatabase.create("large_twice")
+        let outcome = try UstrackBinary(database: database).run("import", try write(lines + [lines[1]], to: "twice.ndjson"))
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("line \(lines.count + 1): event id"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("appears twice (first on line 2)"), "\(outcome.stderr)")
+        #expect(try Connection.connect(database).execute("SELECT count(*) FROM store.events").int(0, 0) == 0)
+    }
+}
