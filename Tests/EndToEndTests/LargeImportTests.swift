@@ -1,14 +1,17 @@
 import Foundation
 import Postgres
 import TestSupport
-import Testing
+import XCTest
 
 /// An import larger than one chunk: its events are staged part by part, yet it stays one
-/// all-or-nothing, idempotent write, and commands see what earlier parts staged.
-@Suite struct LargeImportTests {
-    let folder: URL
+/// all-or-nothing, idempotent write, and commands see what earlier parts staged. XCTest, not
+/// Swift Testing: XCTest cases run one at a time, and this import's long transaction would hold
+/// back what concurrent tests in other databases of the cluster can read (reads wait for the
+/// oldest open transaction, DESIGN.md §2).
+final class LargeImportTests: XCTestCase {
+    var folder: URL!
 
-    init() throws {
+    override func setUpWithError() throws {
         folder = FileManager.default.temporaryDirectory.appending(path: "ustrack-large-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
@@ -30,9 +33,9 @@ import Testing
             #"{"command": "programme add", "id": "customs", "portfolio": "union-state", "title": "Customs", "measures": 12}"#,
             #"{"command": "progress", "scope": "customs", "wording": "40%", "as-of": "2023-01-19", "source": "mfa"}"#,
         ]
-        #expect(try ustrack.run("import", try write(setup, to: "setup.ndjson")).status == 0)
+        XCTAssertTrue(try ustrack.run("import", try write(setup, to: "setup.ndjson")).status == 0)
         let exported = try ustrack.run("export")
-        let retracted = try #require(try Connection.connect(origin).execute(
+        let retracted = try XCTUnwrap(try Connection.connect(origin).execute(
             "SELECT event_id::text FROM store.events WHERE type = 'ProgressClaimed'").string(0, 0))
         var lines = exported.stdout.split(separator: "\n").map(String.init)
         // Claims over several programmes: each claim is checked against its scope's earlier ones.
@@ -47,7 +50,7 @@ import Testing
         return (lines, retracted)
     }
 
-    @Test func aLargeImportIsOneWriteThatCommandsOfLaterPartsSeeAndTheSameFileTwiceAddsNothing() throws {
+    func testALargeImportIsOneWriteThatCommandsOfLaterPartsSeeAndTheSameFileTwiceAddsNothing() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let (lines, retracted) = try lines(claims: 5200)
         let database = try TestDatabase.create("large_import")
@@ -57,41 +60,41 @@ import Testing
 
         // A bad last line leaves nothing, though earlier parts were staged.
         let bad = try ustrack.run("import", try write(lines + [#"{"command": "progress", "scope": "customs", "wording": "lots", "as-of": "2023-05-17", "source": "mfa"}"#], to: "bad.ndjson"))
-        #expect(bad.status == 2, "\(bad.stderr)")
-        #expect(bad.stderr.contains("line \(lines.count + 1):"), "\(bad.stderr)")
-        #expect(bad.stderr.contains("Nothing was imported."), "\(bad.stderr)")
-        #expect(try count() == 0)
+        XCTAssertTrue(bad.status == 2, "\(bad.stderr)")
+        XCTAssertTrue(bad.stderr.contains("line \(lines.count + 1):"), "\(bad.stderr)")
+        XCTAssertTrue(bad.stderr.contains("Nothing was imported."), "\(bad.stderr)")
+        XCTAssertTrue(try count() == 0)
 
         let file = try write(lines, to: "large.ndjson")
         let first = try ustrack.run("import", file, "--format", "json")
-        #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("\"events\" : \(4 + 9 + 5200 + 1)"), "\(first.stdout)")
+        XCTAssertTrue(first.status == 0, "\(first.stderr)")
+        XCTAssertTrue(first.stdout.contains("\"events\" : \(4 + 9 + 5200 + 1)"), "\(first.stdout)")
         // Not a terminal: no progress bar.
-        #expect(!first.stderr.contains("importing"), "\(first.stderr)")
-        #expect(!first.stderr.contains("\r"), "\(first.stderr)")
-        #expect(try count() == 4 + 9 + 5200 + 1)
+        XCTAssertTrue(!first.stderr.contains("importing"), "\(first.stderr)")
+        XCTAssertTrue(!first.stderr.contains("\r"), "\(first.stderr)")
+        XCTAssertTrue(try count() == 4 + 9 + 5200 + 1)
         // Versions are gapless, in line order.
-        #expect(try connection.execute("""
+        XCTAssertTrue(try connection.execute("""
             SELECT count(*) FROM (SELECT version, row_number() OVER (PARTITION BY stream ORDER BY position) AS n
                                   FROM store.events) v WHERE version <> n
             """).int(0, 0) == 0)
-        #expect(try connection.execute(
+        XCTAssertTrue(try connection.execute(
             "SELECT count(*) FROM store.events WHERE type = 'EventRetracted' AND data ->> 'event_id' = $1", retracted).int(0, 0) == 1)
 
         let again = try ustrack.run("import", file, "--format", "json")
-        #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout.contains("\"events\" : 0"), "\(again.stdout)")
-        #expect(try count() == 4 + 9 + 5200 + 1)
+        XCTAssertTrue(again.status == 0, "\(again.stderr)")
+        XCTAssertTrue(again.stdout.contains("\"events\" : 0"), "\(again.stdout)")
+        XCTAssertTrue(try count() == 4 + 9 + 5200 + 1)
     }
 
-    @Test func anEventIdGivenTwiceFarApartIsNamedWithItsFirstLine() throws {
+    func testAnEventIdGivenTwiceFarApartIsNamedWithItsFirstLine() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let (lines, _) = try lines(claims: 2100)
         let database = try TestDatabase.create("large_twice")
         let outcome = try UstrackBinary(database: database).run("import", try write(lines + [lines[1]], to: "twice.ndjson"))
-        #expect(outcome.status == 2, "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("line \(lines.count + 1): event id"), "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("appears twice (first on line 2)"), "\(outcome.stderr)")
-        #expect(try Connection.connect(database).execute("SELECT count(*) FROM store.events").int(0, 0) == 0)
+        XCTAssertTrue(outcome.status == 2, "\(outcome.stderr)")
+        XCTAssertTrue(outcome.stderr.contains("line \(lines.count + 1): event id"), "\(outcome.stderr)")
+        XCTAssertTrue(outcome.stderr.contains("appears twice (first on line 2)"), "\(outcome.stderr)")
+        XCTAssertTrue(try Connection.connect(database).execute("SELECT count(*) FROM store.events").int(0, 0) == 0)
     }
 }
