@@ -41,27 +41,15 @@ struct DemoCommand: ParsableCommand {
 
         Output.line()
         Output.line("Where the programmes stand today (ustrack status):")
-        let standing = try session.run {
-            try store.connection.execute("""
-                SELECT s.scope, s.unit, s.estimate_lo, s.estimate_hi, s.estimate_lo_inclusive, s.estimate_hi_inclusive,
-                       s.disputed, s.claims, s.last_claim_wording, s.last_claim_as_of::text, s.last_claim_speaker
-                FROM reporting.status_at($1::date, now()) s ORDER BY s.scope, s.unit
-                """, [today])
+        let queries = ReportingQueries(connection: store.connection)
+        for row in try session.run({ try queries.standing(asOf: today) }) {
+            let interval = bracketed(row.estimateLo, row.estimateHi, row.estimateLoInclusive, row.estimateHiInclusive)
+            Output.line(Output.safe("  \(row.scope), \(row.unit): \(interval) %\(row.disputed ? ", disputed" : "") "
+                + "from \(row.claims) claims; last \"\(row.lastClaimWording)\" "
+                + "(\(row.lastClaimSpeaker.map { "\($0), " } ?? "")\(row.lastClaimAsOf))", keepingLayout: false))
         }
-        for row in 0..<standing.rowCount {
-            let interval = bracketed(standing.double(row, 2)!, standing.double(row, 3)!, standing.bool(row, 4)!, standing.bool(row, 5)!)
-            Output.line(Output.safe("  \(standing.string(row, 0)!), \(standing.string(row, 1)!): \(interval) %\(standing.bool(row, 6)! ? ", disputed" : "") "
-                + "from \(standing.int(row, 7)!) claims; last \"\(standing.string(row, 8)!)\" "
-                + "(\(standing.string(row, 10).map { "\($0), " } ?? "")\(standing.string(row, 9)!))", keepingLayout: false))
-        }
-        let evidence = try session.run {
-            try store.connection.execute("""
-                SELECT scope, milestones_reached, milestones_planned FROM reporting.evidence_at($1::date, now())
-                WHERE milestones_planned > 0 ORDER BY scope
-                """, [today])
-        }
-        for row in 0..<evidence.rowCount {
-            Output.line("  \(evidence.string(row, 0)!): \(evidence.int(row, 1)!) of \(evidence.int(row, 2)!) milestones reached")
+        for row in try session.run({ try queries.milestoneEvidence(asOf: today) }) {
+            Output.line("  \(row.scope): \(row.milestonesReached) of \(row.milestonesPlanned) milestones reached")
         }
 
         let report = try session.run {
@@ -76,26 +64,15 @@ struct DemoCommand: ParsableCommand {
 
         Output.line()
         Output.line("What was known when (ustrack status --known-at TIME): the record as it grew")
-        let grown = try session.run {
-            try store.connection.execute("""
-                SELECT to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), e.type,
-                       e.data ->> 'wording', e.data ->> 'as_of', e.data ->> 'reason',
-                       s.estimate_lo, s.estimate_hi, s.estimate_lo_inclusive, s.estimate_hi_inclusive
-                FROM reporting.events e
-                LEFT JOIN LATERAL (SELECT * FROM reporting.status_at($1::date, e.recorded_at) t
-                                   WHERE t.scope = $2 AND t.unit = 'measures') s ON true
-                WHERE e.stream = 'portfolio-' || $2 AND e.type IN ('ProgressClaimed', 'EventRetracted')
-                ORDER BY e.recorded_at, e.position
-                """, [today, Self.portfolio])
-        }
-        Output.table(["RECORDED AT (UTC)", "ESTIMATE %", "WHAT WAS RECORDED"], (0..<grown.rowCount).map { row in
-            let estimate = grown.double(row, 5).map {
-                bracketed($0, grown.double(row, 6)!, grown.bool(row, 7)!, grown.bool(row, 8)!)
+        let grown = try session.run { try queries.recordings(of: Self.portfolio, asOf: today) }
+        Output.table(["RECORDED AT (UTC)", "ESTIMATE %", "WHAT WAS RECORDED"], grown.map { row in
+            let estimate = row.estimateLo.map {
+                bracketed($0, row.estimateHi ?? $0, row.estimateLoInclusive ?? true, row.estimateHiInclusive ?? true)
             } ?? "none"
-            let what = grown.string(row, 1) == "EventRetracted"
-                ? "a claim retracted: \(grown.string(row, 4) ?? "")"
-                : "\"\(grown.string(row, 2) ?? "")\" (as of \(grown.string(row, 3) ?? ""))"
-            return [grown.string(row, 0)!, estimate, what]
+            let what = row.type == "EventRetracted"
+                ? "a claim retracted: \(row.reason ?? "")"
+                : "\"\(row.wording ?? "")\" (as of \(row.asOf ?? ""))"
+            return [row.recordedAt, estimate, what]
         })
 
         let reports = EmbeddedDatabase().home.appending(path: "reports")

@@ -414,4 +414,59 @@ struct ReportingQueries {
             WHERE type IN ('SourceAdded', 'ProgressClaimed') ORDER BY position
             """).decode()
     }
+
+    // MARK: demo
+
+    /// Every scope's standing, as the demo prints it.
+    struct Standing: Decodable {
+        let scope, unit: String
+        let estimateLo, estimateHi: Double
+        let estimateLoInclusive, estimateHiInclusive, disputed: Bool
+        let claims: Int
+        let lastClaimWording: String
+        let lastClaimAsOf: CalendarDate
+        let lastClaimSpeaker: String?
+    }
+
+    func standing(asOf: CalendarDate) throws -> [Standing] {
+        try connection.execute("""
+            SELECT scope, unit, estimate_lo, estimate_hi, estimate_lo_inclusive, estimate_hi_inclusive,
+                   disputed, claims, last_claim_wording, last_claim_as_of, last_claim_speaker
+            FROM reporting.status_at($1::date, now()) ORDER BY scope, unit
+            """, [asOf]).decode()
+    }
+
+    struct MilestoneEvidence: Decodable {
+        let scope: String
+        let milestonesReached, milestonesPlanned: Int
+    }
+
+    func milestoneEvidence(asOf: CalendarDate) throws -> [MilestoneEvidence] {
+        try connection.execute("""
+            SELECT scope, milestones_reached, milestones_planned FROM reporting.evidence_at($1::date, now())
+            WHERE milestones_planned > 0 ORDER BY scope
+            """, [asOf]).decode()
+    }
+
+    /// Each claim and retraction of PORTFOLIO, with the estimate as known right after it was recorded.
+    struct Recording: Decodable {
+        let recordedAt: String
+        let type: String
+        let wording, asOf, reason: String?
+        let estimateLo, estimateHi: Double?
+        let estimateLoInclusive, estimateHiInclusive: Bool?
+    }
+
+    func recordings(of portfolio: String, asOf: CalendarDate) throws -> [Recording] {
+        try connection.execute("""
+            SELECT to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS recorded_at, e.type,
+                   e.data ->> 'wording' AS wording, e.data ->> 'as_of' AS as_of, e.data ->> 'reason' AS reason,
+                   s.estimate_lo, s.estimate_hi, s.estimate_lo_inclusive, s.estimate_hi_inclusive
+            FROM reporting.events e
+            LEFT JOIN LATERAL (SELECT * FROM reporting.status_at($1::date, e.recorded_at) t
+                               WHERE t.scope = $2 AND t.unit = 'measures') s ON true
+            WHERE e.stream = 'portfolio-' || $2 AND e.type IN ('ProgressClaimed', 'EventRetracted')
+            ORDER BY e.recorded_at, e.position
+            """, [asOf, portfolio]).decode()
+    }
 }
