@@ -40,7 +40,7 @@ extension Bench {
             rows.append(Row(name: "search \(sources) sources, \(grouped(Double(hits[0]))) hits", ustrack: rates[1], baseline: rates[0], target: nil))
             rows.append(Row(name: "search \(sources) sources, \(grouped(Double(hits[1]))) hits", ustrack: rates[2], baseline: rates[0], target: nil))
             func milliseconds(_ rate: Double) -> String { String(format: "%.1f ms", 1000 / rate) }
-            notes.append("search: \(sources) sources of \(SearchWorkload.paragraphsPerSource * SearchWorkload.wordsPerParagraph) words "
+            notes.append("search: \(sources) sources of \(grouped(Double(SearchWorkload.paragraphsPerSource * SearchWorkload.wordsPerParagraph))) words "
                 + "(loaded and indexed in \(String(format: "%.0f", loading)) s); the best 10 with snippets take "
                 + "\(milliseconds(rates[1])) for \"\(SearchWorkload.selectiveQuery)\" (\(grouped(Double(hits[0]))) sources match) and "
                 + "\(milliseconds(rates[2])) for \"\(commonQuery)\" (\(grouped(Double(hits[1]))) match), "
