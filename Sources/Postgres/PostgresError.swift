@@ -102,7 +102,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
             return String(cString: value)
         }
         guard result != nil, let code = field(PG_DIAG_SQLSTATE_CODE) else {
-            let lost = connection.map { PQstatus($0) == CONNECTION_BAD } ?? true
+            // libpq can report "server closed the connection unexpectedly" while PQstatus still
+            // says CONNECTION_OK (seen when the server is killed under load); reading from the
+            // socket settles it: a closed one fails and marks the connection bad.
+            let lost = connection.map { PQstatus($0) == CONNECTION_BAD || PQconsumeInput($0) == 0 } ?? true
             return PostgresError(
                 kind: lost ? .connectionLost : .client,
                 message: connection.map(Connection.errorText) ?? "libpq failed without a message")
