@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "Tracker"),
         .target(name: "Extraction", dependencies: ["Tracker"]),
         .target(name: "ChildProcess"),
+        // NDJSON lines as bytes, checked in one pass: what an import reads before it decides.
+        .target(name: "NDJSON"),
         // Events to row changes, pure; Projections loads the state it needs and writes the changes.
         .target(name: "ProjectionCore", dependencies: ["Tracker"]),
         .target(name: "Projections", dependencies: ["Postgres", "EventStore", "Tracker", "ProjectionCore"]),
@@ -40,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "ustrack",
             dependencies: [
-                "Postgres", "EventStore", "Migrations", "Tracker", "Projections", "Reports", "ChildProcess", "Extraction",
+                "Postgres", "EventStore", "Migrations", "Tracker", "Projections", "Reports", "ChildProcess", "Extraction", "NDJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -62,6 +64,7 @@ let package = Package(
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EventStoreUnitTests", dependencies: ["EventStore", "TestThreads"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
+        .testTarget(name: "NDJSONTests", dependencies: ["NDJSON"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Tracker"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: [
             "Reports", .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),

@@ -35,6 +35,40 @@ public struct EventMetadata: Codable, Sendable, Hashable {
         enteredAt = try container.decodeIfPresent(String.self, forKey: .enteredAt).flatMap { ISO8601DateFormatter().date(from: $0) }
     }
 
+    /// The JSON `encode(to:)` gives, written directly: an import writes it for every event, and a
+    /// JSONEncoder costs more than the rest of making the event.
+    public var json: String {
+        var members: [String] = []
+        func add(_ key: CodingKeys, _ value: String?) {
+            if let value { members.append("\(Self.quoted(key.rawValue)):\(Self.quoted(value))") }
+        }
+        add(.actor, actor)
+        add(.commandId, commandId?.uuidString.lowercased())
+        add(.correlationId, correlationId?.uuidString.lowercased())
+        add(.causationId, causationId?.uuidString.lowercased())
+        add(.toolVersion, toolVersion)
+        add(.enteredAt, enteredAt.map { ISO8601DateFormatter().string(from: $0) })
+        return "{" + members.joined(separator: ",") + "}"
+    }
+
+    /// A JSON string: quote, backslash and control characters escaped.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += "\\u00" + String(scalar.value >> 4, radix: 16) + String(scalar.value & 15, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     /// UUIDs in lowercase, as PostgreSQL prints them, so SQL can compare the text as stored.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

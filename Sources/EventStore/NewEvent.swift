@@ -12,10 +12,7 @@ public struct NewEvent: Sendable, Hashable {
 
     public init(id: UUID = .random(), type: String, schemaVersion: Int = 1, data: String,
                 metadata: EventMetadata = EventMetadata(), recordedAt: Date? = nil) {
-        // Encoding a struct of optional strings and UUIDs cannot fail; most metadata is empty.
-        let json = metadata == EventMetadata() ? "{}"
-            : (try? JSONEncoder().encode(metadata)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        self.init(id: id, type: type, schemaVersion: schemaVersion, data: data, metadataJSON: json, recordedAt: recordedAt)
+        self.init(id: id, type: type, schemaVersion: schemaVersion, data: data, metadataJSON: metadata.json, recordedAt: recordedAt)
     }
 
     /// For metadata that is already JSON, e.g. an exported event's, kept exactly.

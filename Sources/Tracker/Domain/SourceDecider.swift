@@ -36,7 +36,7 @@ extension Decider {
         case (.some, nil):
             throw ValidationError("the source text has no SHA-256: the caller must hash the text it read from --file")
         case (let text?, let sha256?):
-            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if Check.isBlank(text) {
                 throw ValidationError("the source text (--file) is empty: give a file with the document's text, or leave --file out")
             }
             let bytes = text.utf8.count

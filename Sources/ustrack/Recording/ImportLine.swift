@@ -1,4 +1,5 @@
 import Foundation
+import NDJSON
 import Postgres
 import Tracker
 
@@ -9,20 +10,29 @@ enum ImportLine {
     case command(any RecordingArguments, id: UUID, recordedAt: Date?)
     case event(ExportedEvent)
 
-    /// Reads one line; `baseDirectory` resolves the relative `file` of `source add` lines, which
-    /// must lie in that folder unless `allowsFilesOutside`.
-    static func parse(_ text: Substring, baseDirectory: URL, allowsFilesOutside: Bool = false) throws -> ImportLine {
-        let data = Data(text.utf8)
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            if let problem = JSONLineScan.problem(in: data) { throw Failure.badInput(problem) }
-            throw Failure.badInput("not a JSON object; each line must be one object, e.g. {\"command\": \"programme add\", \"id\": \"…\", …}")
+    /// Reads one line's bytes; `baseDirectory` resolves the relative `file` of `source add`
+    /// lines, which must lie in that folder unless `allowsFilesOutside`. An event line is read
+    /// from the scan alone, its data and metadata kept as written.
+    static func parse(_ bytes: UnsafeRawBufferPointer, baseDirectory: URL, allowsFilesOutside: Bool = false) throws -> ImportLine {
+        let scan: JSONObjectScan
+        do {
+            scan = try JSONObjectScan(bytes)
+        } catch {
+            switch error {
+            case .syntax, .notAnObject:
+                throw Failure.badInput("not a JSON object (\(error)); each line must be one object, e.g. {\"command\": \"programme add\", \"id\": \"…\", …}")
+            case .numberOutOfRange: throw Failure.badInput("\(error) (and a count within \(Limits.count))")
+            default: throw Failure.badInput("\(error)")
+            }
         }
-        // JSONSerialization keeps the last of two equal keys without a word.
-        if let problem = JSONLineScan.problem(in: data) { throw Failure.badInput(problem) }
-        if object["command"] != nil {
+        if scan.member("command") != nil {
+            // The scan has checked it: Foundation's reader builds the values the arguments read.
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+                throw Failure.badInput("not a JSON object; each line must be one object")
+            }
             return try command(object, baseDirectory: baseDirectory, allowsFilesOutside: allowsFilesOutside)
         }
-        if object["type"] != nil || object["data"] != nil { return .event(try ExportedEvent(object, line: data)) }
+        if scan.member("type") != nil || scan.member("data") != nil { return .event(try ExportedEvent(scan, in: bytes)) }
         throw Failure.badInput("neither a command (needs \"command\") nor an exported event (needs \"stream\", \"type\", \"data\")")
     }
 
@@ -171,20 +181,34 @@ struct ExportedEvent {
     let metadata: String
     let recordedAt: Date?
 
-    /// `line`, the line's bytes, gives `data` and `metadata` as written, without writing them again.
-    init(_ object: [String: Any], line: Data? = nil) throws {
-        guard let stream = object["stream"] as? String, !stream.isEmpty else { throw Failure.badInput("\"stream\" is missing") }
-        guard let type = object["type"] as? String, !type.isEmpty else { throw Failure.badInput("\"type\" is missing") }
-        guard let idText = object["event_id"] as? String, let id = UUID(uuidString: idText) else {
+    /// From a line's scan: `data` and `metadata` are kept as written, not written again.
+    init(_ scan: JSONObjectScan, in bytes: UnsafeRawBufferPointer) throws {
+        func string(_ key: String) -> String? {
+            guard let member = scan.member(key), member.kind == .string else { return nil }
+            return JSONObjectScan.string(member, in: bytes)
+        }
+        func written(_ member: JSONObjectScan.Member) -> String {
+            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[member.value]), as: UTF8.self)
+        }
+        guard let stream = string("stream"), !stream.isEmpty else { throw Failure.badInput("\"stream\" is missing") }
+        guard let type = string("type"), !type.isEmpty else { throw Failure.badInput("\"type\" is missing") }
+        guard let idText = string("event_id"), let id = UUID(uuidString: idText) else {
             throw Failure.badInput("\"event_id\" must be a UUID")
         }
-        guard let data = object["data"], data is [String: Any] || data is [Any] else {
+        guard let data = scan.member("data"), data.kind == .object || data.kind == .array else {
             throw Failure.badInput("\"data\" must be a JSON object")
         }
-        let metadata = object["metadata"] ?? [String: Any]()
-        guard metadata is [String: Any] else { throw Failure.badInput("\"metadata\" must be a JSON object") }
+        let metadata = scan.member("metadata")
+        guard metadata == nil || metadata?.kind == .object else { throw Failure.badInput("\"metadata\" must be a JSON object") }
+        var schemaVersion = 1
+        if let member = scan.member("schema_version"), member.kind != .null {
+            guard member.kind == .number, let version = Int(written(member)), version >= 1 else {
+                throw Failure.badInput("\"schema_version\" must be a whole number from 1, e.g. 1")
+            }
+            schemaVersion = version
+        }
         var recordedAt: Date?
-        if let text = object["recorded_at"] as? String {
+        if let text = string("recorded_at") {
             guard let date = ImportLine.time(text) else {
                 throw Failure.badInput("\"recorded_at\" is not an ISO 8601 time with its zone, e.g. \"2023-05-22T09:00:00Z\"")
             }
@@ -193,120 +217,9 @@ struct ExportedEvent {
         self.stream = stream
         self.id = id
         self.type = type
-        self.schemaVersion = (object["schema_version"] as? Int) ?? 1
-        let written = line.map { JSONLineScan.topLevelValues(in: $0, named: ["data", "metadata"]) } ?? [:]
-        self.data = try written["data"].map { String(decoding: $0, as: UTF8.self) }
-            ?? String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
-        self.metadata = try written["metadata"].map { String(decoding: $0, as: UTF8.self) }
-            ?? String(decoding: try JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys]), as: UTF8.self)
+        self.schemaVersion = schemaVersion
+        self.data = written(data)
+        self.metadata = metadata.map(written) ?? "{}"
         self.recordedAt = recordedAt
-    }
-}
-
-/// What JSONSerialization does not say about a line: a key given twice in one object (it keeps
-/// the last silently), nesting deeper than it reads, a number out of range. One pass over the bytes.
-enum JSONLineScan {
-    /// JSONSerialization's own limit.
-    static let maximumDepth = 512
-
-    /// The text of the top-level members `names` of a valid JSON object, as written (a key
-    /// written with escapes is not found). Saves writing an event's data again on a restore.
-    static func topLevelValues(in data: Data, named names: Set<String>) -> [String: Data] {
-        var found: [String: Data] = [:]
-        var depth = 0, expectingKey = false
-        var member: (name: String, start: Data.Index)?
-        var index = data.startIndex
-        func close(at end: Data.Index) {
-            if let (name, start) = member { found[name] = data[start..<end] }
-            member = nil
-        }
-        while index < data.endIndex {
-            let byte = data[index]
-            switch byte {
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
-                expectingKey = depth == 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                depth -= 1
-                if depth == 0 { close(at: index) }
-            case UInt8(ascii: ","):
-                if depth == 1 { close(at: index); expectingKey = true }
-            case UInt8(ascii: "\""):
-                var end = data.index(after: index)
-                var escaped = false
-                while end < data.endIndex, data[end] != UInt8(ascii: "\"") {
-                    if data[end] == UInt8(ascii: "\\") { escaped = true; end += 1 }
-                    end += 1
-                }
-                if depth == 1 && expectingKey {
-                    expectingKey = false
-                    let name = String(decoding: data[data.index(after: index)..<min(end, data.endIndex)], as: UTF8.self)
-                    if !escaped, names.contains(name), let colon = data[min(end + 1, data.endIndex)...].firstIndex(of: UInt8(ascii: ":")) {
-                        member = (name, data.index(after: colon))
-                        index = colon
-                    }
-                }
-                if index < end { index = end }
-            default: break
-            }
-            index += 1
-        }
-        return found
-    }
-
-    static func problem(in data: Data) -> String? {
-        var keys: [Set<String>?] = []   // one per open container; nil for an array
-        var expectingKey = false
-        var depth = 0, deepest = 0
-        var index = data.startIndex
-        while index < data.endIndex {
-            let byte = data[index]
-            switch byte {
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                keys.append(byte == UInt8(ascii: "{") ? [] : nil)
-                expectingKey = byte == UInt8(ascii: "{")
-                depth += 1
-                deepest = max(deepest, depth)
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                if !keys.isEmpty { keys.removeLast() }
-                depth -= 1
-                expectingKey = false
-            case UInt8(ascii: ","):
-                expectingKey = keys.last.map { $0 != nil } ?? false
-            case UInt8(ascii: "\""):
-                var end = data.index(after: index)
-                var escaped = false
-                while end < data.endIndex {
-                    if data[end] == UInt8(ascii: "\\") { escaped = true; end += 2; continue }
-                    if data[end] == UInt8(ascii: "\"") { break }
-                    end += 1
-                }
-                guard end < data.endIndex else { return nil }
-                if expectingKey, let last = keys.indices.last, keys[last] != nil {
-                    let raw = data[index...end]
-                    let key = escaped ? (try? JSONSerialization.jsonObject(with: Data(raw), options: .fragmentsAllowed)) as? String
-                        : String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
-                    if let key, !keys[last]!.insert(key).inserted {
-                        return "the key \"\(key)\" twice in one object; give each key once"
-                    }
-                    expectingKey = false
-                }
-                index = end
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                var end = index
-                while end < data.endIndex, "+-.eE0123456789".utf8.contains(data[end]) { end += 1 }
-                let number = String(decoding: data[index..<end], as: UTF8.self)
-                if let value = Double(number), !value.isFinite {
-                    return "the number \(number) is out of range: a number must be within ±1.8e308 (and a count within \(Limits.count))"
-                }
-                index = end - 1
-            default: break
-            }
-            index += 1
-        }
-        if deepest > maximumDepth {
-            return "nested \(deepest) levels deep: too deeply nested; a line may nest objects and arrays at most \(maximumDepth) levels"
-        }
-        return nil
     }
 }

@@ -1,15 +1,17 @@
 import EventStore
 import Foundation
+import NDJSON
 import Postgres
 import Tracker
 
-/// Lines to import, read as often as needed: once to check and decide, once to write.
+/// Lines to import, read as often as needed: once to check and decide, again only to name a
+/// line in an error. Lines are bytes, valid only during the call.
 protocol LineSource {
     var baseDirectory: URL { get }
     /// Whether a line may name a file outside `baseDirectory` (`import --allow-files-outside`).
     var allowsFilesOutside: Bool { get }
     /// Calls `body` with each line and its 1-based number.
-    func forEachLine(_ body: (Int, Substring) throws -> Void) throws
+    func forEachLine(_ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws
     /// How many lines there are, for a progress bar.
     func lineCount() throws -> Int
 }
@@ -29,46 +31,26 @@ struct FileLines: LineSource {
     var allowsFilesOutside = false
     var baseDirectory: URL { url.deletingLastPathComponent() }
 
-    func forEachLine(_ body: (Int, Substring) throws -> Void) throws {
+    func forEachLine(_ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws {
+        let descriptor = try open()
+        defer { close(descriptor) }
+        try LineReader.forEachLine(fileDescriptor: descriptor, body)
+    }
+
+    func lineCount() throws -> Int {
+        let descriptor = try open()
+        defer { close(descriptor) }
+        return try LineReader.count(fileDescriptor: descriptor)
+    }
+
+    private func open() throws -> Int32 {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw Failure.badInput("cannot import \(url.path): it is a directory: give an NDJSON file, e.g. \(url.appending(path: "commands.ndjson").path)")
         }
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw Failure.badInput("cannot read \(url.path): give the path of an NDJSON file")
-        }
-        defer { try? handle.close() }
-        var number = 0
-        var carry = Data()
-        // Chunks keep memory flat for large files.
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            carry.append(chunk)
-            var start = carry.startIndex
-            while let newline = carry[start...].firstIndex(of: 10) {
-                number += 1
-                try body(number, Substring(String(decoding: carry[start..<newline], as: UTF8.self)))
-                start = carry.index(after: newline)
-            }
-            carry = Data(carry[start...])
-        }
-        if !carry.isEmpty {
-            number += 1
-            try body(number, Substring(String(decoding: carry, as: UTF8.self)))
-        }
-    }
-}
-
-extension FileLines {
-    /// Counts newlines without decoding a line.
-    func lineCount() throws -> Int {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { return 0 }
-        defer { try? handle.close() }
-        var count = 0, last: UInt8 = 10
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            count += chunk.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
-            last = chunk.last!
-        }
-        return last == 10 ? count : count + 1
+        let descriptor = Foundation.open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Failure.badInput("cannot read \(url.path): give the path of an NDJSON file") }
+        return descriptor
     }
 }
 
@@ -76,10 +58,8 @@ struct MemoryLines: LineSource {
     let text: String
     let baseDirectory: URL
 
-    func forEachLine(_ body: (Int, Substring) throws -> Void) throws {
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            try body(index + 1, line)
-        }
+    func forEachLine(_ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws {
+        try LineReader.forEachLine(in: text, body)
     }
 }
 
@@ -129,7 +109,7 @@ struct Importer {
             }
         }
 
-        func parse(_ number: Int, _ text: Substring) throws -> ImportLine {
+        func parse(_ number: Int, _ text: UnsafeRawBufferPointer) throws -> ImportLine {
             try ImportLine.parse(text, baseDirectory: source.baseDirectory, allowsFilesOutside: source.allowsFilesOutside)
         }
 
@@ -197,7 +177,7 @@ struct Importer {
             }
 
             try source.forEachLine { number, text in
-                guard !text.allSatisfy(\.isWhitespace) else { return }
+                guard !text.allSatisfy(Self.isBlank) else { return }
                 summary.lines += 1
                 let parsed = try atLine(number) { () throws -> ImportLine? in
                     let line = try parse(number, text)
@@ -233,6 +213,9 @@ struct Importer {
         progress?(total, total)
         return summary
     }
+
+    /// Space, tab and carriage return: a line of only these is no line.
+    static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0d }
 
     /// The number of the first line before `limit` that `matches`: read again only to name it in
     /// an error, so that telling a repeat needs no line numbers kept for every id.

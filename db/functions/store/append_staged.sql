@@ -3,8 +3,9 @@
 -- checked). All or nothing. A staged event whose id the log holds with the same stream, type
 -- and data is skipped (it takes no version); anything else refuses the batch. The insert runs
 -- in a block of its own so that only a batch that meets a stored id pays for the comparison.
+-- work_mem: the batch's two sorts (by stream, then by order) stay in memory rather than on disk.
 CREATE OR REPLACE FUNCTION store.append_staged(p_batch uuid) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = store, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = store, pg_temp SET work_mem = '64MB'
 AS $$
 DECLARE
     v_count      bigint;
