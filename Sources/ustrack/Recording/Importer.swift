@@ -87,38 +87,86 @@ struct Importer {
         try ConflictRetry.run { try attempt(source) }
     }
 
+    /// A line read on its own, before the lines above it are decided: the pure work, done for a
+    /// chunk of lines at once on every core. What the line's own content gets wrong waits, as
+    /// `payload` or `command`, to be said in the order the lines are decided.
+    private struct PreparedLine {
+        let number: Int
+        let line: ImportLine
+        /// An event line's data read as its type, for a stream ustrack manages.
+        var payload: Result<TrackerEvent, any Error>?
+        /// A command line's command.
+        var command: Result<Command, any Error>?
+    }
+
+    /// A decided event on its way to the log: encoded when its part is staged, on every core.
+    private enum Staging {
+        case ready(NewEvent)
+        case decided(TrackerEvent, index: Int, commandId: UUID, recordedAt: Date?)
+
+        func newEvent() throws -> NewEvent {
+            switch self {
+            case .ready(let event): event
+            case .decided(let event, let index, let commandId, let recordedAt):
+                try Recorder.newEvent(event, index: index, commandId: commandId, recordedAt: recordedAt)
+            }
+        }
+    }
+
+    /// Bad input names its line.
+    private static func atLine<T>(_ number: Int, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as Failure where error.code == .badInput {
+            throw Failure.badInput("line \(number): \(error.message)\nNothing was imported.")
+        } catch let error as Tracker.ValidationError {
+            throw Failure.badInput("line \(number): \(error.message)\nNothing was imported.")
+        }
+    }
+
+    private static func prepare(_ number: Int, _ bytes: [UInt8], from source: LineSource) -> Result<PreparedLine, any Error> {
+        Result { try atLine(number) {
+            let line = try bytes.withUnsafeBytes {
+                try ImportLine.parse($0, baseDirectory: source.baseDirectory, allowsFilesOutside: source.allowsFilesOutside)
+            }
+            var prepared = PreparedLine(number: number, line: line)
+            switch line {
+            case .event(let event):
+                if let stream = StreamName(event.stream), StreamKind.allCases.contains(stream.kind) {
+                    prepared.payload = Result {
+                        try Recorder.decode(type: event.type, schemaVersion: event.schemaVersion, data: event.data)
+                    }
+                }
+            case .command(let arguments, _, _):
+                prepared.command = Result { try arguments.command() }
+            }
+            return prepared
+        } }
+    }
+
     private func attempt(_ source: LineSource) throws -> Summary {
         let recorder = Recorder(store: store)
         var summary = Summary()
         var seenCommands: Set<UUID> = [], seenEvents: Set<UUID> = []
         // Backdated lines keep the order they were recorded in; a line without a time is now.
         var latestRecordedAt: (date: Date, line: Int)?
-        var chunk: [(number: Int, line: ImportLine)] = []
+        // Lines read, not prepared yet; then prepared and checked, not decided yet.
+        var read: [(number: Int, bytes: [UInt8])] = []
+        var chunk: [PreparedLine] = []
         // Decided events not staged yet, in line order.
-        var part: [(stream: String, event: NewEvent, expected: Int64?)] = []
+        var part: [(stream: String, event: Staging, expected: Int64?)] = []
         let total = progress == nil ? 0 : try source.lineCount()
         defer { recorder.beforeLoad = nil }
 
-        func atLine<T>(_ number: Int, _ body: () throws -> T) throws -> T {
-            do {
-                return try body()
-            } catch let error as Failure where error.code == .badInput {
-                throw Failure.badInput("line \(number): \(error.message)\nNothing was imported.")
-            } catch let error as Tracker.ValidationError {
-                throw Failure.badInput("line \(number): \(error.message)\nNothing was imported.")
-            }
-        }
-
-        func parse(_ number: Int, _ text: UnsafeRawBufferPointer) throws -> ImportLine {
-            try ImportLine.parse(text, baseDirectory: source.baseDirectory, allowsFilesOutside: source.allowsFilesOutside)
-        }
+        func atLine<T>(_ number: Int, _ body: () throws -> T) throws -> T { try Self.atLine(number, body) }
 
         summary.events = try store.appendStaged { staged in
             recorder.staged = staged
             func stagePart() throws {
                 guard !part.isEmpty else { return }
+                let events = part.parallelMap { row in Result { try row.event.newEvent() } }
                 try staged.stage { emit in
-                    for row in part { try emit(row.stream, row.event, row.expected) }
+                    for (row, event) in zip(part, events) { try emit(row.stream, try event.get(), row.expected) }
                 }
                 part.removeAll(keepingCapacity: true)
                 recorder.forgetPending()
@@ -128,8 +176,8 @@ struct Importer {
 
             func foldChunk() throws {
                 var commandIds: [UUID] = [], events: [(stream: String, event: NewEvent)] = []
-                for (_, line) in chunk {
-                    switch line {
+                for prepared in chunk {
+                    switch prepared.line {
                     case .command(_, let id, _): commandIds.append(id)
                     case .event(let event): events.append((event.stream, event.newEvent()))
                     }
@@ -142,33 +190,34 @@ struct Importer {
                     knownEvents = try store.knownEvents(events)
                 } catch let error as EventStoreError {
                     guard case .eventIdConflict(let id, _, _, _) = error,
-                          let (number, _) = chunk.first(where: { if case .event(let event) = $0.line { event.id == id } else { false } })
+                          let prepared = chunk.first(where: { $0.line.eventId == id })
                     else { throw error }
-                    throw Failure.badInput("line \(number): \(error)\nNothing was imported.")
+                    throw Failure.badInput("line \(prepared.number): \(error)\nNothing was imported.")
                 }
-                for (number, line) in chunk {
-                    try atLine(number) {
-                        switch line {
+                for prepared in chunk {
+                    try atLine(prepared.number) {
+                        switch prepared.line {
                         case .event(let event):
                             if knownEvents.contains(event.id) { summary.alreadyImported += 1; return }
                             var expected: Int64?
-                            if let stream = StreamName(event.stream), StreamKind.allCases.contains(stream.kind) {
-                                let decodedEvent = try Recorder.decode(
-                                    type: event.type, schemaVersion: event.schemaVersion, data: event.data)
-                                recorder.applyImported(decodedEvent, id: event.id, stream: stream)
+                            if let stream = StreamName(event.stream), let payload = try prepared.payload?.get() {
+                                recorder.applyImported(payload, id: event.id, stream: stream)
                                 expected = recorder.loadedVersions[stream].map(Int64.init)
                             }
-                            part.append((event.stream, event.newEvent(keepingTime: true), expected))
-                        case .command(let arguments, let id, let recordedAt):
+                            part.append((event.stream, .ready(event.newEvent(keepingTime: true)), expected))
+                        case .command(_, let id, let recordedAt):
                             if knownCommands.contains(id) { summary.alreadyImported += 1; return }
                             let decision = try recorder.decide(
-                                try arguments.command(), on: recordedAt.map { CalendarDate($0, in: .current) })
+                                try prepared.command!.get(), on: recordedAt.map { CalendarDate($0, in: .current) })
                             // The log holds this command's facts already, recorded by another command.
                             if decision.repeated != nil { summary.alreadyImported += 1; return }
-                            let events = try Recorder.newEvents(decision, commandId: id, recordedAt: recordedAt)
-                            recorder.apply(decision, ids: events.map(\.id))
+                            let ids = decision.events.indices.map { UUID(event: $0, ofCommand: id) }
+                            recorder.apply(decision, ids: ids)
                             let expected = recorder.loadedVersions[decision.stream].map(Int64.init)
-                            for event in events { part.append((decision.stream.description, event, expected)) }
+                            for (index, event) in decision.events.enumerated() {
+                                part.append((decision.stream.description,
+                                             .decided(event, index: index, commandId: id, recordedAt: recordedAt), expected))
+                            }
                         }
                     }
                 }
@@ -176,39 +225,49 @@ struct Importer {
                 try stagePart()
             }
 
+            // Prepares the lines read, checks each in order against the lines before it, and
+            // decides them.
+            func takeRead() throws {
+                guard let last = read.last?.number else { return }
+                let prepared = read.parallelMap { Self.prepare($0.number, $0.bytes, from: source) }
+                read.removeAll(keepingCapacity: true)
+                for result in prepared {
+                    let line = try result.get()
+                    let number = line.number
+                    let accepted = try atLine(number) { () throws -> Bool in
+                        switch line.line {
+                        case .event(let event):
+                            if !seenEvents.insert(event.id).inserted {
+                                let first = try firstLine(in: source, before: number) { $0.eventId == event.id }
+                                throw Failure.badInput("event id \(event.id.uuidString.lowercased()) appears twice (first on line \(first))")
+                            }
+                        case .command(_, let id, let recordedAt):
+                            // A command given twice is one command, as the log treats a known command id.
+                            if !seenCommands.insert(id).inserted { return false }
+                            let recordedAt = recordedAt ?? Date()
+                            if let latest = latestRecordedAt, recordedAt < latest.date {
+                                throw Failure.badInput("""
+                                    "recorded-at" goes back in time: line \(latest.line) was recorded later, at \
+                                    \(ExportLine.iso(latest.date)); order the lines as they were recorded
+                                    """)
+                            }
+                            latestRecordedAt = (recordedAt, number)
+                        }
+                        return true
+                    }
+                    if accepted { chunk.append(line) } else { summary.alreadyImported += 1 }
+                }
+                try foldChunk()
+                progress?(last, total)
+            }
+
             try source.forEachLine { number, text in
                 guard !text.allSatisfy(Self.isBlank) else { return }
                 summary.lines += 1
-                let parsed = try atLine(number) { () throws -> ImportLine? in
-                    let line = try parse(number, text)
-                    switch line {
-                    case .event(let event):
-                        if !seenEvents.insert(event.id).inserted {
-                            let first = try firstLine(in: source, before: number) { $0.eventId == event.id }
-                            throw Failure.badInput("event id \(event.id.uuidString.lowercased()) appears twice (first on line \(first))")
-                        }
-                    case .command(_, let id, let recordedAt):
-                        // A command given twice is one command, as the log treats a known command id.
-                        if !seenCommands.insert(id).inserted { return nil }
-                        let recordedAt = recordedAt ?? Date()
-                        if let latest = latestRecordedAt, recordedAt < latest.date {
-                            throw Failure.badInput("""
-                                "recorded-at" goes back in time: line \(latest.line) was recorded later, at \
-                                \(ExportLine.iso(latest.date)); order the lines as they were recorded
-                                """)
-                        }
-                        latestRecordedAt = (recordedAt, number)
-                    }
-                    return line
-                }
-                guard let parsed else { summary.alreadyImported += 1; return }
-                chunk.append((number, parsed))
-                if chunk.count >= Self.chunkSize {
-                    try foldChunk()
-                    progress?(number, total)
-                }
+                read.append((number, Array(text)))
+                if read.count >= Self.chunkSize { try takeRead() }
             }
-            try foldChunk()
+            try takeRead()
         }
         progress?(total, total)
         return summary

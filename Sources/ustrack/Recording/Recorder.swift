@@ -154,12 +154,17 @@ final class Recorder {
     /// Backdated events (`recordedAt`, from an import line) say in metadata when they were entered.
     static func newEvents(_ decision: Decision, commandId: UUID, recordedAt: Date? = nil) throws -> [NewEvent] {
         try decision.events.enumerated().map { index, event in
-            NewEvent(id: UUID(event: index, ofCommand: commandId), type: event.type, schemaVersion: event.schemaVersion,
-                     data: String(decoding: try event.encode(), as: UTF8.self),
-                     metadata: EventMetadata(actor: actor, commandId: commandId, toolVersion: "ustrack \(Ustrack.version)",
-                                             enteredAt: recordedAt.map { _ in Date() }),
-                     recordedAt: recordedAt)
+            try newEvent(event, index: index, commandId: commandId, recordedAt: recordedAt)
         }
+    }
+
+    /// The `index`th event of a decision, as `newEvents` makes it.
+    static func newEvent(_ event: TrackerEvent, index: Int, commandId: UUID, recordedAt: Date?) throws -> NewEvent {
+        NewEvent(id: UUID(event: index, ofCommand: commandId), type: event.type, schemaVersion: event.schemaVersion,
+                 data: String(decoding: try event.encode(), as: UTF8.self),
+                 metadata: EventMetadata(actor: actor, commandId: commandId, toolVersion: "ustrack \(Ustrack.version)",
+                                         enteredAt: recordedAt.map { _ in Date() }),
+                 recordedAt: recordedAt)
     }
 
     /// Read once: `ProcessInfo.environment` builds a dictionary of the whole environment on
