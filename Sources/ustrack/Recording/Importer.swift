@@ -6,7 +6,7 @@ import Tracker
 
 /// Lines to import, read as often as needed: once to check and decide, again only to name a
 /// line in an error. Lines are bytes, valid only during the call.
-protocol LineSource {
+protocol LineSource: Sendable {
     var baseDirectory: URL { get }
     /// Whether a line may name a file outside `baseDirectory` (`import --allow-files-outside`).
     var allowsFilesOutside: Bool { get }
@@ -87,18 +87,6 @@ struct Importer {
         try ConflictRetry.run { try attempt(source) }
     }
 
-    /// A line read on its own, before the lines above it are decided: the pure work, done for a
-    /// chunk of lines at once on every core. What the line's own content gets wrong waits, as
-    /// `payload` or `command`, to be said in the order the lines are decided.
-    private struct PreparedLine {
-        let number: Int
-        let line: ImportLine
-        /// An event line's data read as its type, for a stream ustrack manages.
-        var payload: Result<TrackerEvent, any Error>?
-        /// A command line's command.
-        var command: Result<Command, any Error>?
-    }
-
     /// A decided event on its way to the log: encoded when its part is staged, on every core.
     private enum Staging {
         case ready(NewEvent)
@@ -113,52 +101,20 @@ struct Importer {
         }
     }
 
-    /// Bad input names its line.
-    private static func atLine<T>(_ number: Int, _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as Failure where error.code == .badInput {
-            throw Failure.badInput("line \(number): \(error.message)\nNothing was imported.")
-        } catch let error as Tracker.ValidationError {
-            throw Failure.badInput("line \(number): \(error.message)\nNothing was imported.")
-        }
-    }
-
-    private static func prepare(_ number: Int, _ bytes: [UInt8], from source: LineSource) -> Result<PreparedLine, any Error> {
-        Result { try atLine(number) {
-            let line = try bytes.withUnsafeBytes {
-                try ImportLine.parse($0, baseDirectory: source.baseDirectory, allowsFilesOutside: source.allowsFilesOutside)
-            }
-            var prepared = PreparedLine(number: number, line: line)
-            switch line {
-            case .event(let event):
-                if let stream = StreamName(event.stream), StreamKind.allCases.contains(stream.kind) {
-                    prepared.payload = Result {
-                        try Recorder.decode(type: event.type, schemaVersion: event.schemaVersion, data: event.data)
-                    }
-                }
-            case .command(let arguments, _, _):
-                prepared.command = Result { try arguments.command() }
-            }
-            return prepared
-        } }
-    }
-
     private func attempt(_ source: LineSource) throws -> Summary {
         let recorder = Recorder(store: store)
         var summary = Summary()
         var seenCommands: Set<UUID> = [], seenEvents: Set<UUID> = []
         // Backdated lines keep the order they were recorded in; a line without a time is now.
         var latestRecordedAt: (date: Date, line: Int)?
-        // Lines read, not prepared yet; then prepared and checked, not decided yet.
-        var read: [(number: Int, bytes: [UInt8])] = []
+        // Lines prepared and checked, not decided yet.
         var chunk: [PreparedLine] = []
         // Decided events not staged yet, in line order.
         var part: [(stream: String, event: Staging, expected: Int64?)] = []
         let total = progress == nil ? 0 : try source.lineCount()
         defer { recorder.beforeLoad = nil }
 
-        func atLine<T>(_ number: Int, _ body: () throws -> T) throws -> T { try Self.atLine(number, body) }
+        func atLine<T>(_ number: Int, _ body: () throws -> T) throws -> T { try PreparedLine.atLine(number, body) }
 
         summary.events = try store.appendStaged { staged in
             recorder.staged = staged
@@ -225,13 +181,12 @@ struct Importer {
                 try stagePart()
             }
 
-            // Prepares the lines read, checks each in order against the lines before it, and
-            // decides them.
-            func takeRead() throws {
-                guard let last = read.last?.number else { return }
-                let prepared = read.parallelMap { Self.prepare($0.number, $0.bytes, from: source) }
-                read.removeAll(keepingCapacity: true)
-                for result in prepared {
+            // Checks each prepared line in order against the lines before it, and decides them.
+            let preparer = LinePreparer(source: source, chunkSize: Self.chunkSize)
+            defer { preparer.stop() }
+            while let batch = try preparer.next() {
+                summary.lines += batch.lines.count
+                for result in batch.lines {
                     let line = try result.get()
                     let number = line.number
                     let accepted = try atLine(number) { () throws -> Bool in
@@ -258,16 +213,8 @@ struct Importer {
                     if accepted { chunk.append(line) } else { summary.alreadyImported += 1 }
                 }
                 try foldChunk()
-                progress?(last, total)
+                progress?(batch.lastNumber, total)
             }
-
-            try source.forEachLine { number, text in
-                guard !text.allSatisfy(Self.isBlank) else { return }
-                summary.lines += 1
-                read.append((number, Array(text)))
-                if read.count >= Self.chunkSize { try takeRead() }
-            }
-            try takeRead()
         }
         progress?(total, total)
         return summary
