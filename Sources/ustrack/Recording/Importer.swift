@@ -64,11 +64,12 @@ struct MemoryLines: LineSource {
 }
 
 /// Imports NDJSON: all or nothing per file, idempotent (lines whose command id or event id the
-/// log holds are skipped). One pass: lines are read in chunks; each chunk asks the log once
+/// log holds are skipped). One pass, in one transaction: a reader thread reads lines in chunks
+/// and prepares each chunk on every core (LinePreparer); each chunk then asks the log once
 /// which of its command and event ids it holds, is checked and decided in order, and its events
-/// are staged with one COPY, all in one transaction that moves them into the log at the end.
-/// Memory is bounded by a chunk, the ids seen (to tell a line given twice) and the states of
-/// the streams commands decide on.
+/// go in with one COPY, into the log at once, while the reader prepares the chunks after it.
+/// Memory is bounded by a few chunks, the ids seen (to tell a line given twice) and the states
+/// of the streams commands decide on.
 struct Importer {
     struct Summary: Encodable {
         var lines = 0
