@@ -173,11 +173,15 @@ public struct ProgressState: Sendable {
         }
     }
 
+    /// The live claims of every loaded group: what the state holds in memory.
+    public var loadedClaims: Int { claims.values.reduce(0) { $0 + $1.count } }
+
     /// How the pending versions are made.
     public enum Versions: Hashable, Sendable {
         case none
-        /// Close the groups' current versions and write the new ones.
-        case write([ProgressChange])
+        /// Close the groups' current versions at `at` (`closeVersions`), then write each one's
+        /// new version (`version(of:from:)`), group by group: a large one need not be held whole.
+        case write([ProgressGroup], at: Date)
         /// RecordStamp before the horizon: make these groups' whole history again (`history`).
         case rewrite([ProgressGroup])
     }
@@ -192,13 +196,13 @@ public struct ProgressState: Sendable {
         pendingAt = nil
         if let horizon, at < horizon { return .rewrite(groups) }
         horizon = at
-        var changes: [ProgressChange] = [.closeVersions(groups, at: at)]
-        for group in groups {
-            let revisions = (portfolioOf[group.scope] ?? nil).map { Array(baselines[$0, default: [:]].values) } ?? []
-            changes += Self.version(of: group, claims: Array(claims[group, default: [:]].values), baselines: revisions,
-                                    from: at, to: nil)
-        }
-        return .write(changes)
+        return .write(groups, at: at)
+    }
+
+    /// The current version of a loaded group, made at `at`: the rows that follow `closeVersions`.
+    public func version(of group: ProgressGroup, from at: Date) -> [ProgressChange] {
+        let revisions = (portfolioOf[group.scope] ?? nil).map { Array(baselines[$0, default: [:]].values) } ?? []
+        return Self.version(of: group, claims: Array(claims[group, default: [:]].values), baselines: revisions, from: at, to: nil)
     }
 
     /// The rows of one version of a group: its timeline and its contradictions.

@@ -35,7 +35,8 @@ struct CatalogProjector: Projector {
         batch.apply(ProjectionEvent(event, decoded))
     }
 
-    mutating func finishBatch() throws {
+    /// The catalog holds nothing between batches: `more` changes nothing.
+    mutating func finishBatch(more: Bool) throws {
         for change in batch.changes { try write(change) }
         batch = CatalogBatch()
     }

@@ -30,9 +30,22 @@ struct ProgressProjector: Projector {
         try write(changes)
     }
 
-    mutating func finishBatch() throws {
+    /// With `more`, the versions of the pending time wait for the next batch: when it goes on
+    /// at the same recording time, as an import's one transaction does, each batch would make
+    /// every touched group's version again (50,000 claims over 200 programmes, caught up in
+    /// batches of 1,000: each programme's contradictions written 50 times over). An event of
+    /// another time makes them in `apply`. A state grown past `claimsHeldAtMost` makes them now
+    /// and starts afresh, so memory stays bounded; the next batch's version replaces them.
+    mutating func finishBatch(more: Bool) throws {
+        guard !more || state.loadedClaims > claimsHeldAtMost else { return }
         try writeVersions()
+        if more { state = ProgressState() }
     }
+
+    /// Set by the runner (`ProjectionRunner.claimsHeldAtMost`).
+    var claimsHeldAtMost = ProjectionRunner.defaultClaimsHeldAtMost
+    /// Rows of versions queued at most before they are sent.
+    static let rowsHeldAtMost = 50_000
 
     // MARK: Loading
 
@@ -139,13 +152,25 @@ struct ProgressProjector: Projector {
         try loadBaselines(state.portfoliosToLoad)
         switch state.versions() {
         case .none: break
-        case .write(let changes): try write(changes)
+        case .write(let groups, let at):
+            try write(.closeVersions(groups, at: at))
+            for group in groups {
+                try write(state.version(of: group, from: at))
+                try sendWhenMany()
+            }
         case .rewrite(let groups):
             for group in groups {
                 let (claims, baselines) = try history(of: group)
                 try write(ProgressState.history(of: group, claims: claims, baselines: baselines))
+                try sendWhenMany()
             }
         }
+    }
+
+    /// Sends the queued rows once they are many: a version of a group with many contradictions
+    /// (each pair of claims can be one) then never sits in memory whole.
+    private func sendWhenMany() throws {
+        if writer.queuedRows >= Self.rowsHeldAtMost { try writer.flush() }
     }
 
     /// A group's claims and its portfolio's plan revisions, retracted or not, each with the span

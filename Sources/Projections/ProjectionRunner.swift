@@ -30,6 +30,11 @@ public struct ProjectionRunner {
     /// Larger: a rebuild's per-batch work (a transaction, loading each touched group once)
     /// is then spread over more events. Memory grows with this, not with the log.
     public var rebuildBatchSize = 5000
+    /// The progress projection's claims kept in memory from one batch to the next at most; past
+    /// it, the versions of a recording time that goes on are made early and made again later.
+    /// 100,000 took about 20 MB more than a state that lasts one batch.
+    public var claimsHeldAtMost = defaultClaimsHeldAtMost
+    static let defaultClaimsHeldAtMost = 100_000
 
     public init(store: EventStore) { self.store = store }
 
@@ -44,32 +49,61 @@ public struct ProjectionRunner {
         var total = 0
         var stopped: PoisonEvent?
         for projector in Self.projectors {
-            let subscription = try Subscription(store: store, name: Self.checkpoint(projector), batchSize: batchSize)
-            while true {
-                do {
-                    total += try subscription.catchUp { batch in
-                        try apply(try passable(Self.decode(batch, for: [projector.name])), to: [projector], schema: "projection")
-                        subscription.batchSize = batchSize
-                    }
-                    break
-                } catch let stop as PoisonStop {
-                    // The batch was rolled back: apply the events before the poison event alone,
-                    // so the projection holds everything up to it.
-                    if stop.before > 0 {
-                        subscription.batchSize = stop.before
-                        continue
-                    }
-                    if let first = stopped, first.position == stop.event.position {
-                        stopped = first.joining(projector.name)
-                    } else if stopped == nil {
-                        stopped = stop.event
-                    }
-                    break
+            var fence = try store.checkpoint(Self.checkpoint(projector))
+            // Unlocked first: when nothing is new, as after most commands, that is all it costs.
+            var batch = try store.readAll(after: fence, limit: batchSize)
+            while !batch.isEmpty {
+                let step = try store.connection.transaction { try catchUp(projector, from: &fence, batch) }
+                total += step.applied
+                batch = step.next
+                guard let stop = step.stop else { continue }
+                if let first = stopped, first.position == stop.position {
+                    stopped = first.joining(projector.name)
+                } else if stopped == nil {
+                    stopped = stop
                 }
+                break
             }
         }
         if let stopped { throw ProjectionError.poison(stopped) }
         return total
+    }
+
+    /// One transaction of a catch-up, under the checkpoint's lock: `batch` (read after `fence`),
+    /// then the batches after it as long as each goes on at the recording time the one before
+    /// ended with. One large transaction's events (an import) thus make their versions once,
+    /// not once a batch, while a log of many small transactions still commits batch by batch.
+    /// Another process that caught up meanwhile moved the checkpoint: it goes on from there, and
+    /// no event is applied twice. Returns what it applied, the batch read after it, and the
+    /// poison event it stopped at, having applied and checkpointed the events before it.
+    private func catchUp(_ projector: any Projector.Type, from fence: inout ReadFence, _ first: [RecordedEvent]) throws
+        -> (applied: Int, next: [RecordedEvent], stop: PoisonEvent?) {
+        let name = Self.checkpoint(projector)
+        try store.lockCheckpoint(name)
+        var batch = first
+        let stored = try store.checkpoint(name)
+        if stored != fence {
+            fence = stored
+            batch = try store.readAll(after: fence, limit: batchSize)
+        }
+        var run = ProjectorRun([projector], writer: ProjectionWriter(connection: store.connection, schema: "projection"),
+                               claimsHeldAtMost: claimsHeldAtMost)
+        var applied = 0
+        var stop: PoisonStop?
+        while let last = batch.last {
+            let readable = try readable(Self.decode(batch, for: [projector.name]))
+            try run.apply(readable.events)
+            stop = readable.stop
+            let taken = stop.map { batch[..<$0.before] } ?? batch[...]
+            if let end = taken.last { fence = end.fence }
+            applied += taken.count
+            batch = stop == nil ? try store.readAll(after: fence, limit: batchSize) : []
+            let more = batch.first?.recordedAt == last.recordedAt
+            try run.finishBatch(more: more)
+            if !more { break }
+        }
+        if applied > 0 { try store.saveCheckpoint(name, fence) }
+        return (applied, batch, stop?.event)
     }
 
     /// Replays the whole log into fresh temporary tables, then swaps their contents in within one
@@ -109,8 +143,15 @@ public struct ProjectionRunner {
         // A second connection reads and decodes the next batches while this one writes.
         let ahead = try ReadAhead(store, batchSize: rebuildBatchSize) { batch in Self.decode(batch, for: names) }
         defer { ahead.cancel() }
+        // One run from the first batch to the swap: nobody reads the fresh tables before it, so
+        // what the projectors may keep from one batch to the next waits until the end.
+        var run = ProjectorRun(chosen, writer: ProjectionWriter(connection: connection, schema: "pg_temp"),
+                               claimsHeldAtMost: claimsHeldAtMost)
         while let batch = try ahead.next() {
-            try connection.transaction { try apply(try passable(batch.batch), to: chosen, schema: "pg_temp") }
+            try connection.transaction {
+                try run.apply(try passable(batch.batch))
+                try run.finishBatch(more: true)
+            }
             fence = batch.fence
             done += batch.count
             progress?(done, max(total, done))
@@ -127,10 +168,12 @@ public struct ProjectionRunner {
             while true {
                 let batch = try store.readAll(after: fence, limit: rebuildBatchSize)
                 guard let last = batch.last else { break }
-                try apply(try passable(Self.decode(batch, for: names)), to: chosen, schema: "pg_temp")
+                try run.apply(try passable(Self.decode(batch, for: names)))
+                try run.finishBatch(more: true)
                 fence = last.fence
                 done += batch.count
             }
+            try run.finishBatch(more: false)
             swapStarted = ContinuousClock.now
             for table in tables {
                 let indexes = try liveIndexes(of: table)
@@ -185,22 +228,12 @@ public struct ProjectionRunner {
         }
     }
 
-    private func apply(_ decoded: [(RecordedEvent, TrackerEvent)], to projectors: [any Projector.Type], schema: String) throws {
-        for projector in projectors {
-            var instance = projector.init(writer: ProjectionWriter(connection: store.connection, schema: schema))
-            try instance.prepare(decoded)
-            for (event, payload) in decoded { try instance.apply(event, payload) }
-            try instance.finishBatch()
-            try instance.writer.flush()
-        }
-    }
-
-    /// The events of a batch that the projections apply: every readable one. An unreadable
-    /// event is passed over only when a retraction later in its stream withdraws it (the
-    /// retraction is recorded after it, so the log is searched ahead of the batch); the first
-    /// one that none withdraws stops the batch with `PoisonStop`.
-    private func passable(_ batch: DecodedBatch) throws -> [(RecordedEvent, TrackerEvent)] {
-        guard !batch.unreadable.isEmpty else { return batch.events }
+    /// The events of a batch that the projections apply: every readable one up to the first
+    /// unreadable event that no retraction withdraws (`stop`). An unreadable event is passed
+    /// over only when a retraction later in its stream withdraws it (the retraction is recorded
+    /// after it, so the log is searched ahead of the batch).
+    private func readable(_ batch: DecodedBatch) throws -> (events: [(RecordedEvent, TrackerEvent)], stop: PoisonStop?) {
+        guard !batch.unreadable.isEmpty else { return (batch.events, nil) }
         let withdrawn = Set(try store.connection.execute("""
             SELECT e.event_id::text FROM store.events e
             WHERE e.event_id = ANY ($1::text[]::uuid[])
@@ -208,10 +241,18 @@ public struct ProjectionRunner {
                           WHERE r.stream = e.stream AND r.version > e.version AND r.type = 'EventRetracted'
                             AND lower(r.data ->> 'event_id') = e.event_id::text)
             """, [batch.unreadable.map { $0.event.eventId.uuidString.lowercased() }]).column().compactMap { $0 })
-        if let stop = batch.unreadable.first(where: { !withdrawn.contains($0.event.eventId.uuidString.lowercased()) }) {
-            throw stop
+        guard let stop = batch.unreadable.first(where: { !withdrawn.contains($0.event.eventId.uuidString.lowercased()) }) else {
+            return (batch.events, nil)
         }
-        return batch.events
+        return (Array(batch.events.prefix { $0.0.fence < stop.fence }), stop)
+    }
+
+    /// The events of a batch that the projections apply, all of them: the first unreadable
+    /// event that no retraction withdraws stops the batch with `PoisonStop`.
+    private func passable(_ batch: DecodedBatch) throws -> [(RecordedEvent, TrackerEvent)] {
+        let readable = try readable(batch)
+        if let stop = readable.stop { throw stop }
+        return readable.events
     }
 
     /// Runs `body`, turning a batch's stop into the error the caller sees.
@@ -238,7 +279,7 @@ public struct ProjectionRunner {
                 var newerSchema = false
                 if case .newerSchema = error { newerSchema = true }
                 decoded.unreadable.append(PoisonStop(
-                    before: index,
+                    before: index, fence: event.fence,
                     event: PoisonEvent(projection: projections.joined(separator: ", "), position: event.position,
                                        stream: event.stream, type: event.type, eventId: event.id, reason: "\(error)",
                                        newerSchema: newerSchema)))
@@ -258,5 +299,37 @@ struct DecodedBatch: Sendable {
 /// the batch's events ahead of it.
 struct PoisonStop: Error, Sendable {
     let before: Int
+    /// Where it stands in the log.
+    let fence: ReadFence
     let event: PoisonEvent
+}
+
+/// The projectors of one run of batches (a catch-up's transaction, a rebuild's replay), each
+/// kept from one batch to the next: what one holds between batches is made once for the run.
+private struct ProjectorRun {
+    private var projectors: [any Projector]
+
+    init(_ types: [any Projector.Type], writer: @autoclosure () -> ProjectionWriter, claimsHeldAtMost: Int) {
+        projectors = types.map { type in
+            let projector = type.init(writer: writer())
+            guard var progress = projector as? ProgressProjector else { return projector }
+            progress.claimsHeldAtMost = claimsHeldAtMost
+            return progress
+        }
+    }
+
+    mutating func apply(_ decoded: [(RecordedEvent, TrackerEvent)]) throws {
+        for index in projectors.indices {
+            try projectors[index].prepare(decoded)
+            for (event, payload) in decoded { try projectors[index].apply(event, payload) }
+        }
+    }
+
+    /// `more`: the next batch comes to these same projectors (see `Projector.finishBatch`).
+    mutating func finishBatch(more: Bool) throws {
+        for index in projectors.indices {
+            try projectors[index].finishBatch(more: more)
+            try projectors[index].writer.flush()
+        }
+    }
 }

@@ -17,8 +17,11 @@ protocol Projector {
     /// the batch will need in a few queries rather than a few per event.
     mutating func prepare(_ batch: [(RecordedEvent, TrackerEvent)]) throws
     mutating func apply(_ event: RecordedEvent, _ decoded: TrackerEvent) throws
-    /// Called at the end of every batch, before its statements are sent.
-    mutating func finishBatch() throws
+    /// Called at the end of every batch, before its statements are sent. `more`: this same
+    /// instance goes on with the next batch, in the same transaction (or a rebuild's replay,
+    /// whose tables nobody reads before the swap), so what the next batch would make again may
+    /// wait for it. After a batch without `more`, nothing may wait.
+    mutating func finishBatch(more: Bool) throws
 }
 
 extension Projector {
@@ -97,6 +100,12 @@ final class ProjectionWriter {
             return upserts.count - 1
         }()
         upserts[index].rows.set(values, key: values[..<keyCount].map { $0.postgresText ?? "" })
+    }
+
+    /// Rows queued and not yet sent.
+    var queuedRows: Int {
+        rows.reduce(0) { $0 + $1.rows.count } + rowsAfter.reduce(0) { $0 + $1.rows.count }
+            + upserts.reduce(0) { $0 + $1.rows.rows.count }
     }
 
     /// Reads need what was queued before them: send it first.

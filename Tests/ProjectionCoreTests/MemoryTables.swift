@@ -36,7 +36,9 @@ struct ProgressTables {
         for portfolio in state.portfoliosToLoad { loadBaselines(portfolio, into: &state) }
         switch state.versions() {
         case .none: break
-        case .write(let changes): write(changes)
+        case .write(let groups, let at):
+            write(.closeVersions(groups, at: at))
+            for group in groups { write(state.version(of: group, from: at)) }
         case .rewrite(let groups):
             for group in groups {
                 let facts = claims.values.filter { $0.row.group == group }

@@ -139,6 +139,108 @@ final class ProjectionTests: XCTestCase {
         try assertRebuilds(in: [1, 7, 5000], give: incremental)
     }
 
+    /// The projections fall far behind one large transaction (an import whose catch-up another
+    /// session held off), then a few small ones. Caught up in batches of 5, the transaction's
+    /// events make each group's version once, not once a batch, and the tables are the ones a
+    /// rebuild gives, in any batch size and however few claims it may hold in memory.
+    func testAFarBehindCatchUpGivesWhatARebuildGivesAndMakesEachVersionOnce() throws {
+        var runner = ProjectionRunner(store: store)
+        try recordHistory { try runner.catchUp() }
+        let before = try store.connection.execute("SELECT max(recorded_at)::text FROM store.events").string(0, 0)!
+        try store.connection.executeScript("""
+            CREATE TABLE public.version_rows (n bigint NOT NULL);
+            INSERT INTO public.version_rows VALUES (0);
+            CREATE FUNCTION public.count_version_row() RETURNS trigger LANGUAGE plpgsql AS
+                $$ BEGIN UPDATE public.version_rows SET n = n + 1; RETURN NULL; END $$;
+            CREATE TRIGGER counted AFTER INSERT ON projection.timeline FOR EACH ROW EXECUTE FUNCTION public.count_version_row();
+            CREATE TRIGGER counted AFTER INSERT ON projection.contradictions FOR EACH ROW EXECUTE FUNCTION public.count_version_row();
+            """)
+        try store.connection.transaction {
+            var claims: [UUID] = []
+            for n in 0..<150 {
+                let scope = ["p", "a", "b"][n % 3]
+                let stream = scope == "p" ? "portfolio-p" : "programme-\(scope)"
+                claims.append(try record(claim(scope, Double(n * 7 % 90), Double(n * 7 % 90 + 10),
+                                               "2022-\(String(format: "%02d", 1 + n % 12))-1\(n % 10)",
+                                               unit: n % 4 == 0 ? .content : .measures, kind: scope == "p" ? .portfolio : .programme),
+                                         stream))
+                if n == 60 {
+                    try record(PortfolioRevised(id: "p", on: date("2022-06-01"), plannedMeasures: 450).event, "portfolio-p")
+                }
+                if n == 90 {
+                    try record(EventRetracted(eventId: claims[30].uuidString.lowercased(), targetType: "ProgressClaimed",
+                                              reason: "misread").event, "portfolio-p")
+                }
+            }
+        }
+        for n in 0..<4 { try record(claim("b", Double(10 * n), Double(10 * n + 5), "2023-12-1\(n)", kind: .programme), "programme-b") }
+        runner.batchSize = 5
+        XCTAssertEqual(try runner.catchUp(), 2 * (150 + 2 + 4))
+        let caughtUp = try snapshot()
+        XCTAssertEqual(caughtUp["reporting.claims"]?.count, 6 + 149 + 4)
+        XCTAssertGreaterThan(caughtUp["reporting.contradictions"]?.count ?? 0, 100)
+        try assertTodaysViewsAreTheFunctionsToday()
+        // Versions made before this catch-up are older; no row it wrote was written twice.
+        let made = try store.connection.execute("""
+            SELECT (SELECT count(*) FROM projection.timeline WHERE known_from > $1::timestamptz)
+                 + (SELECT count(*) FROM projection.contradictions WHERE known_from > $1::timestamptz)
+            """, before).int(0, 0)!
+        XCTAssertGreaterThan(made, 100)
+        XCTAssertEqual(try store.connection.execute("SELECT n FROM public.version_rows").int(0, 0), made,
+                       "each version's rows were written once")
+        try store.connection.executeScript("DROP TRIGGER counted ON projection.timeline; DROP TRIGGER counted ON projection.contradictions")
+
+        try assertRebuilds(in: [1, 7, 5000], give: caughtUp)
+        var holdingFew = ProjectionRunner(store: store)
+        holdingFew.rebuildBatchSize = 6
+        holdingFew.claimsHeldAtMost = 10
+        try holdingFew.rebuild()
+        XCTAssertEqual(try snapshot(), caughtUp, "a rebuild that makes the versions early")
+
+        // From zero, holding few claims, as a new database's first catch-up.
+        try store.connection.execute("DELETE FROM store.checkpoints")
+        try truncateProjections()
+        holdingFew.batchSize = 5
+        try holdingFew.catchUp()
+        XCTAssertEqual(try snapshot(), caughtUp, "a catch-up that makes the versions early")
+    }
+
+    /// A poison event in the middle of a large transaction: the catch-up that takes the
+    /// transaction in several batches applies and checkpoints everything before it, stops
+    /// there, and goes on once a retraction withdraws it.
+    func testAPoisonEventInALargeTransactionStopsTheCatchUpJustBeforeIt() throws {
+        var runner = ProjectionRunner(store: store)
+        runner.batchSize = 4
+        try record(PortfolioDefined(id: "p", title: "P").event, "portfolio-p")
+        try runner.catchUp()
+        let poison = try store.connection.transaction {
+            for n in 0..<10 { try record(claim("p", Double(n), Double(n + 50), "2022-01-1\(n)"), "portfolio-p") }
+            let poison = try store.append(to: "programme-x", events: [NewEvent(type: "ProgrammeTeleported", data: "{}")]).events[0]
+            for n in 0..<10 { try record(claim("p", Double(n), Double(n + 50), "2022-02-1\(n)"), "portfolio-p") }
+            return poison
+        }
+        XCTAssertThrowsError(try runner.catchUp()) { error in
+            guard case let .poison(stop) = error as? ProjectionError else { return XCTFail("\(error)") }
+            XCTAssertEqual(stop.position, poison.position)
+        }
+        XCTAssertEqual(try store.connection.execute("SELECT count(*) FROM projection.claims").int(0, 0), 10)
+        XCTAssertEqual(try store.connection.execute("SELECT count(*) FROM projection.timeline WHERE known_to IS NULL").int(0, 0), 10)
+        XCTAssertEqual(try runner.status().map(\.lag), [11, 11])
+        try record(EventRetracted(eventId: poison.id.uuidString.lowercased(), targetType: "ProgrammeTeleported",
+                                  reason: "unreadable").event, "programme-x")
+        try runner.catchUp()
+        XCTAssertEqual(try runner.status().map(\.lag), [0, 0])
+        XCTAssertEqual(try store.connection.execute("SELECT count(*) FROM projection.claims").int(0, 0), 20)
+        try assertRebuilds(in: [3, 5000], give: try snapshot())
+    }
+
+    private func truncateProjections() throws {
+        let tables = try store.connection.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'projection' AND table_type = 'BASE TABLE'")
+            .column().compactMap { $0.map { "projection.\($0)" } }
+        try store.connection.execute("TRUNCATE \(tables.joined(separator: ", "))")
+    }
+
     /// Rebuilds in batches of each size, comparing every table and view with `expected`.
     private func assertRebuilds(in sizes: [Int], give expected: [String: [String]], line: UInt = #line) throws {
         for size in sizes {
@@ -391,10 +493,7 @@ final class ProjectionTests: XCTestCase {
 
         // From zero in small batches, as a new database's first catch-up would.
         try store.connection.execute("DELETE FROM store.checkpoints")
-        let tables = try store.connection.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'projection' AND table_type = 'BASE TABLE'")
-            .column().compactMap { $0.map { "projection.\($0)" } }
-        try store.connection.execute("TRUNCATE \(tables.joined(separator: ", "))")
+        try truncateProjections()
         var fresh = ProjectionRunner(store: store)
         fresh.batchSize = 4
         try fresh.catchUp()
