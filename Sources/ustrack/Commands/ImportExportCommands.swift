@@ -43,7 +43,8 @@ struct ImportCommand: ParsableCommand {
             }
         }
         let summary = try session.run { try importer.run(FileLines(url: URL(fileURLWithPath: file), allowsFilesOutside: allowFilesOutside)) }
-        try rebuildProjectionsIfMostOfTheLog(imported: summary.events, session: session)
+        // A large import is one transaction: the catch-up takes its batches in one pass
+        // (ProjectionRunner.catchUp), as fast as a rebuild.
         try session.catchUp()
         switch options.format {
         case .json: try Output.json(summary)
@@ -52,33 +53,6 @@ struct ImportCommand: ParsableCommand {
         case .table:
             Output.line("imported \(summary.events) events from \(summary.lines) lines (\(summary.alreadyImported) lines were already imported)")
         }
-    }
-}
-
-extension ImportCommand {
-    /// At least this many imported events make the projections be rebuilt rather than caught up.
-    static let rebuildThreshold = 10_000
-
-    /// Catching up on a large import rewrites each (scope, unit) group's timeline once a batch
-    /// of 1,000 events, quadratic in the group's claims (50,202 events over 200 programmes:
-    /// 490 s); the rebuild's batched replay of the whole log took 81 s. So when the import
-    /// brought most of the log, the projections are rebuilt (in one swap, as `projections
-    /// rebuild` does). Whatever stops it (a poison event, a held checkpoint, missing rights)
-    /// leaves the projections as they were, and the catch-up that follows meets and reports it.
-    func rebuildProjectionsIfMostOfTheLog(imported: Int, session: Session) throws {
-        guard imported >= Self.rebuildThreshold else { return }
-        let last = try session.run { try session.connection.execute("SELECT max(position) FROM store.events").int64(0, 0) ?? 0 }
-        guard Int64(imported) * 2 >= last else { return }
-        // A checkpoint held by another session would stop the rebuild only at its swap, after
-        // the whole replay: look first, without waiting.
-        do {
-            try session.connection.transaction {
-                for name in ProjectionRunner.names { try session.store.lockCheckpoint("projection.\(name)", timeout: 0.001) }
-            }
-        } catch {
-            return
-        }
-        _ = try? ProjectionRunner(store: session.store).rebuild()
     }
 }
 
