@@ -97,4 +97,29 @@ final class LargeImportTests: XCTestCase {
         XCTAssertTrue(outcome.stderr.contains("appears twice (first on line 2)"), "\(outcome.stderr)")
         XCTAssertTrue(try Connection.connect(database).execute("SELECT count(*) FROM store.events").int(0, 0) == 0)
     }
+
+    /// Two imports that write the same two streams in opposite orders, chunk by chunk, lock
+    /// each other's next stream: the server ends one with a deadlock, which is a lost race like
+    /// any other, so that import starts again and both land whole.
+    func testTwoImportsLockingStreamsInOppositeOrdersBothLand() throws {
+        let conninfo = try TestDatabase.create(name)
+        let ustrack = UstrackBinary(database: conninfo)
+        func events(_ streams: [String]) -> [String] {
+            streams.flatMap { stream in
+                (0..<2500).map { n in
+                    #"{"stream": "test-\#(stream)", "event_id": "\#(UUID().uuidString.lowercased())", "type": "Tick", "data": {"n": \#(n)}}"#
+                }
+            }
+        }
+        let forward = try write(events(["a", "b"]), to: "forward.ndjson")
+        let backward = try write(events(["b", "a"]), to: "backward.ndjson")
+        for _ in 0..<3 {
+            let imports = [try ustrack.start("import", forward), try ustrack.start("import", backward)]
+            for outcome in imports.map({ $0.wait() }) { XCTAssertEqual(outcome.status, 0, outcome.stderr) }
+        }
+        let connection = try Connection.connect(conninfo)
+        XCTAssertEqual(try connection.execute("SELECT count(*) FROM store.events").int(0, 0), 10_000)
+        XCTAssertEqual(try connection.execute("SELECT string_agg(name || ':' || version, ' ' ORDER BY name) FROM store.streams").string(0, 0),
+                       "test-a:5000 test-b:5000")
+    }
 }

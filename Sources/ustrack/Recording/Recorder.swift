@@ -173,26 +173,30 @@ final class Recorder {
 }
 
 /// Retries work that lost a race for a stream: reload, decide again, append again, with
-/// exponential backoff and full jitter so that busy writers spread out.
+/// exponential backoff and full jitter so that busy writers spread out. A deadlock is such a
+/// race too: two imports lock their streams chunk by chunk, each in its own order, and the
+/// server ends one of them.
 enum ConflictRetry {
     /// USTRACK_CONFLICT_ATTEMPTS lowers it, e.g. for a test that wants to see exit code 3.
     static let attempts = ProcessInfo.processInfo.environment["USTRACK_CONFLICT_ATTEMPTS"].flatMap(Int.init) ?? 25
 
     static func run<T>(_ body: () throws -> T) throws -> T {
-        var lastConflict: EventStoreError?
+        var lastConflict = ""
         for attempt in 0..<attempts {
             do {
                 return try body()
             } catch let conflict as EventStoreError {
                 guard case .wrongExpectedVersion = conflict else { throw conflict }
-                lastConflict = conflict
-                let ceiling = min(0.5, 0.005 * pow(2, Double(attempt)))
-                Thread.sleep(forTimeInterval: Double.random(in: 0...ceiling))
+                lastConflict = "\(conflict)"
+            } catch let error as PostgresError where error.sqlState == .deadlockDetected {
+                lastConflict = "another writer was waiting for the same streams"
             }
+            let ceiling = min(0.5, 0.005 * pow(2, Double(attempt)))
+            Thread.sleep(forTimeInterval: Double.random(in: 0...ceiling))
         }
         throw Failure.conflict("""
             gave up after \(attempts) tries: other writers kept changing the same stream \
-            (\(lastConflict.map { "\($0)" } ?? "")). Nothing was written; run the command again.
+            (\(lastConflict)). Nothing was written; run the command again.
             """)
     }
 }
