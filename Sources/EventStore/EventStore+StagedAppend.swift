@@ -54,12 +54,13 @@ public final class StagedAppend {
         locked.formUnion(streams)
     }
 
-    /// The stream and type of an event staged in an earlier part, if there is one with this id.
-    public func stagedEvent(id: UUID) throws -> (stream: String, type: String)? {
+    /// An event staged in an earlier part, if there is one with this id.
+    public func stagedEvent(id: UUID) throws -> (stream: String, type: String, schemaVersion: Int, data: String)? {
         let result = try connection.execute(
-            "SELECT stream, type FROM store.staged_events WHERE batch = $1 AND event_id = $2", batch, id)
-        guard result.rowCount > 0, let stream = result.string(0, 0), let type = result.string(0, 1) else { return nil }
-        return (stream, type)
+            "SELECT stream, type, schema_version, data FROM store.staged_events WHERE batch = $1 AND event_id = $2", batch, id)
+        guard result.rowCount > 0, let stream = result.string(0, 0), let type = result.string(0, 1),
+              let schemaVersion = result.int(0, 2), let data = result.string(0, 3) else { return nil }
+        return (stream, type, schemaVersion, data)
     }
 
     /// The events of `stream` staged in earlier parts, in the order staged.

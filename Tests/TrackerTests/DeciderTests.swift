@@ -16,7 +16,12 @@ struct World {
     var streams = StreamStates()
     var log: [(stream: StreamName, recorded: Recorded<TrackerEvent>)] = []
 
-    var context: DecisionContext { DecisionContext(today: today, streams: streams, retractionTarget: nil) }
+    var context: DecisionContext { DecisionContext(today: today, streams: streams, retractionTarget: nil, eventContent: content) }
+
+    /// Reads an event back by id, as the CLI reads the store.
+    var content: (UUID) -> TrackerEvent? {
+        { [log] id in log.first { $0.recorded.eventId == id }?.recorded.event }
+    }
 
     /// The context the CLI would build for a command: today, plus the target of a retraction.
     func context(for command: Command) -> DecisionContext {
@@ -673,7 +678,7 @@ func decideOne(_ command: Command, in world: World, sourceLocation: SourceLocati
                 loaded.apply(entry.recorded, to: stream)
             }
         }
-        let partial = DecisionContext(today: world.today, streams: loaded)
+        let partial = DecisionContext(today: world.today, streams: loaded, eventContent: world.content)
         let full = Result { () throws(ValidationError) in try Decider.decide(command, context: world.context) }
         let fromLoaded = Result { () throws(ValidationError) in try Decider.decide(command, context: partial) }
         #expect(fromLoaded == full)
@@ -681,7 +686,8 @@ func decideOne(_ command: Command, in world: World, sourceLocation: SourceLocati
 
     @Test func aRetractionTargetsTheStreamTheStoreFoundItIn() throws {
         let world = try World.seeded()
-        let context = DecisionContext(today: world.today, streams: world.streams, retractionTarget: RetractionTarget(stream: .source(sourceId), type: "SourceAdded"))
+        let context = DecisionContext(today: world.today, streams: world.streams, retractionTarget: RetractionTarget(stream: .source(sourceId), type: "SourceAdded"),
+                                      eventContent: world.content)
         let decision = try Decider.decide(.retract(RetractEvent(eventId: eventId(2).uuidString, reason: "r")), context: context)
         #expect(decision.stream == .source(sourceId))
         #expect(decision.expectedVersion == 1)
@@ -757,6 +763,23 @@ func decideOne(_ command: Command, in world: World, sourceLocation: SourceLocati
                         mentioning: "already reached")
     }
 
+    /// The states keep only a hash of each event's content: a match is read back, and other
+    /// content under the same hash is a new claim, not a repeat.
+    @Test func aHashMatchWhoseContentDiffersIsNotARepeat() throws {
+        var world = try World.seeded()
+        let first = try world.run(claim)
+        guard case .claimProgress(var noted) = claim else { return }
+        noted.note = "a note"
+        let other = try world.decide(.claimProgress(noted)).events[0]
+        var context = world.context(for: claim)
+        let stored = world.content
+        context.eventContent = { id in id == first[0] ? other : stored(id) }
+        let decision = try Decider.decide(claim, context: context)
+        #expect(decision.repeated == nil)
+        #expect(decision.events.count == 1)
+        #expect(try Decider.decide(claim, context: world.context).repeated == first)
+    }
+
     @Test func aRetractionGivenAgainIsARepeatAndAnotherReasonIsRefused() throws {
         var world = try World.seeded()
         let first = try world.run(claim)
@@ -765,5 +788,16 @@ func decideOne(_ command: Command, in world: World, sourceLocation: SourceLocati
         #expect(try world.decide(retraction).repeated == withdrawn)
         expectRejection(.retract(RetractEvent(eventId: first[0].uuidString, reason: "another reason")), in: world,
                         mentioning: "already retracted")
+    }
+
+    @Test func aRetractionWhoseHashMatchReadsBackDifferentlyIsNotARepeat() throws {
+        var world = try World.seeded()
+        let first = try world.run(claim)
+        let retraction = Command.retract(RetractEvent(eventId: first[0].uuidString, reason: "wrong source"))
+        let withdrawn = try world.run(retraction)
+        var context = world.context(for: retraction)
+        let stored = world.content
+        context.eventContent = { id in id == withdrawn[0] ? stored(first[0]) : stored(id) }
+        #expect(throws: ValidationError.self) { try Decider.decide(retraction, context: context) }
     }
 }

@@ -34,7 +34,7 @@ public enum Decider {
     /// would record is live in its stream, it is a repeat. A fact retracted and then recorded
     /// again is not live, so it is recorded anew.
     private static func decision(_ stream: StreamName, _ context: DecisionContext, _ events: [TrackerEvent]) -> Decision {
-        let originals = events.compactMap { context.streams.liveEvent(equalTo: $0, in: stream) }
+        let originals = events.compactMap { context.liveEvent(equalTo: $0, in: stream) }
         if !events.isEmpty, originals.count == events.count {
             return Decision(stream: stream, expectedVersion: context.streams.version(of: stream), events: events, repeated: originals)
         }

@@ -16,7 +16,7 @@ extension Decider {
         }
         let retraction = EventRetracted(eventId: eventId.lowercased, targetType: target.type, reason: command.reason)
         // The same retraction given again is a repeat, which `decision` tells.
-        if context.streams.liveEvent(equalTo: retraction.event, in: target.stream) != nil { return [retraction.event] }
+        if context.liveEvent(equalTo: retraction.event, in: target.stream) != nil { return [retraction.event] }
         if context.streams.isRetracted(eventId, in: target.stream) {
             throw ValidationError("event \(eventId.lowercased) (\(target.type)) is already retracted: nothing to do")
         }

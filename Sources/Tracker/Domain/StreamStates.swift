@@ -6,14 +6,21 @@ public struct StreamStates: Hashable, Sendable {
     public var portfolios: [String: PortfolioState] = [:]
     public var programmes: [String: ProgrammeState] = [:]
     public var sources: [String: SourceState] = [:]
-    /// Each stream's events that no retraction withdrew, by content, to tell a repeat.
-    private var live: [StreamName: LiveEvents] = [:]
+    /// Each stream's event ids by the hash of their content, to tell a repeat. Only ids: an
+    /// import decides millions of events, and their content is in the store.
+    private var byContentHash: [StreamName: EventIdsByHash] = [:]
 
     public init() {}
 
-    /// The id of an event of `stream` equal to `event` that no retraction withdrew.
-    public func liveEvent(equalTo event: TrackerEvent, in stream: StreamName) -> UUID? {
-        live[stream]?.byContent[event]
+    /// The id of the first recorded event of `stream` equal to `event` that no retraction withdrew.
+    /// Equal hashes are not equal content: `content` reads each candidate back (nil: none, or
+    /// unreadable) and only an equal one counts.
+    public func liveEvent(
+        equalTo event: TrackerEvent, in stream: StreamName, content: (UUID) -> TrackerEvent?
+    ) -> UUID? {
+        guard let candidates = byContentHash[stream]?.ids(hashing: event.hashValue) else { return nil }
+        let retracted = state(of: stream).retracted
+        return candidates.first { !retracted.contains($0) && content($0) == event }
     }
 
     public func portfolio(_ id: String) -> PortfolioState { portfolios[id] ?? PortfolioState() }
@@ -22,7 +29,7 @@ public struct StreamStates: Hashable, Sendable {
 
     /// Folds one more stored event into the state of the stream it was read from.
     public mutating func apply(_ recorded: Recorded<TrackerEvent>, to stream: StreamName) {
-        live[stream, default: LiveEvents()].apply(recorded)
+        byContentHash[stream, default: EventIdsByHash()].insert(recorded.eventId, hashing: recorded.event.hashValue)
         switch stream.kind {
         case .portfolio: portfolios[stream.id] = .evolve(portfolio(stream.id), recorded)
         case .programme: programmes[stream.id] = .evolve(programme(stream.id), recorded)
@@ -54,19 +61,18 @@ public struct StreamStates: Hashable, Sendable {
     }
 }
 
-/// A stream's live events both ways: content to id (the first recorded wins) and id to content.
-private struct LiveEvents: Hashable, Sendable {
-    var byContent: [TrackerEvent: UUID] = [:]
-    var byId: [UUID: TrackerEvent] = [:]
+/// Event ids by content hash, in the order recorded: the first under each hash, then any others
+/// (the same content recorded again after a retraction, or before repeats were told, or other
+/// content with the same hash). Withdrawn ones stay: the stream's `retracted` tells them.
+private struct EventIdsByHash: Hashable, Sendable {
+    var first: [Int: UUID] = [:]
+    var others: [Int: [UUID]] = [:]
 
-    mutating func apply(_ recorded: Recorded<TrackerEvent>) {
-        if case .eventRetracted(let retraction) = recorded.event, let target = retraction.target,
-           let withdrawn = byId.removeValue(forKey: target), byContent[withdrawn] == target {
-            byContent[withdrawn] = nil
-            // Another live copy of the same content (recorded before repeats were told) stands in.
-            if let other = byId.first(where: { $0.value == withdrawn })?.key { byContent[withdrawn] = other }
-        }
-        byId[recorded.eventId] = recorded.event
-        if byContent[recorded.event] == nil { byContent[recorded.event] = recorded.eventId }
+    mutating func insert(_ id: UUID, hashing hash: Int) {
+        if first[hash] == nil { first[hash] = id } else { others[hash, default: []].append(id) }
+    }
+
+    func ids(hashing hash: Int) -> [UUID]? {
+        first[hash].map { [$0] + (others[hash] ?? []) }
     }
 }

@@ -14,8 +14,9 @@ final class Recorder {
     private(set) var loadedVersions: [StreamName: Int] = [:]
     /// Source texts decided in this recorder but not yet stored: SHA-256 → source id.
     private var pendingTexts: [String: String] = [:]
-    /// Events decided in this recorder but not yet in the store or `staged`, by id (for retractions).
-    private var pending: [UUID: RetractionTarget] = [:]
+    /// Events decided in this recorder but not yet in the store or `staged`, by id: where they go,
+    /// for a retraction, and their content, to tell a repeat.
+    private var pending: [UUID: (target: RetractionTarget, event: TrackerEvent)] = [:]
     /// An import's events staged so far: part of each stream it loads, and of retraction targets.
     var staged: StagedAppend?
     /// Runs before a stream is loaded, so that an import stages what it holds for it first.
@@ -40,7 +41,25 @@ final class Recorder {
             try refuseKnownText(sha256, unlessFor: source.id)
             pendingTexts[sha256] = source.id
         }
-        return try Decider.decide(command, context: DecisionContext(today: day ?? today, streams: states, retractionTarget: target))
+        // The decider cannot throw a failure to read: the first one is kept and thrown after it.
+        var readFailure: (any Error)?
+        let context = DecisionContext(today: day ?? today, streams: states, retractionTarget: target) { id in
+            do { return try self.content(of: id) } catch { readFailure = readFailure ?? error; return nil }
+        }
+        let decision: Decision
+        do { decision = try Decider.decide(command, context: context) } catch { throw readFailure ?? error }
+        if let readFailure { throw readFailure }
+        return decision
+    }
+
+    /// The content of an event of the loaded streams, wherever it is: decided here, staged by
+    /// this import, or stored. Nil for one this binary cannot read, which no decision repeats.
+    private func content(of id: UUID) throws -> TrackerEvent? {
+        if let pending = pending[id] { return pending.event }
+        if let staged = try staged?.stagedEvent(id: id) {
+            return try? Self.decode(type: staged.type, schemaVersion: staged.schemaVersion, data: staged.data)
+        }
+        return try store.event(id: id).flatMap { try? Self.decode($0) }
     }
 
     /// The same text stored twice would be two sources for one document. Under the same id it
@@ -62,7 +81,7 @@ final class Recorder {
     func apply(_ decision: Decision, ids: [UUID]) {
         for (event, id) in zip(decision.events, ids) {
             states.apply(Recorded(eventId: id, event: event), to: decision.stream)
-            pending[id] = RetractionTarget(stream: decision.stream, type: event.type)
+            pending[id] = (RetractionTarget(stream: decision.stream, type: event.type), event)
         }
     }
 
@@ -70,7 +89,7 @@ final class Recorder {
     /// a stream loaded already; any other stream reads it from `staged` when it is loaded.
     func applyImported(_ event: TrackerEvent, id: UUID, stream: StreamName) {
         if loadedVersions[stream] != nil { states.apply(Recorded(eventId: id, event: event), to: stream) }
-        pending[id] = RetractionTarget(stream: stream, type: event.type)
+        pending[id] = (RetractionTarget(stream: stream, type: event.type), event)
     }
 
     /// Forgets the pending events once they are staged: `staged` answers for them from then on.
@@ -115,7 +134,7 @@ final class Recorder {
 
     private func retractionTarget(_ command: RetractEvent) throws -> RetractionTarget? {
         let id = try RetractEvent.eventId(parsing: command.eventId)
-        if let pending = pending[id] { return pending }
+        if let pending = pending[id] { return pending.target }
         if let staged = try staged?.stagedEvent(id: id), let stream = StreamName(staged.stream) {
             return RetractionTarget(stream: stream, type: staged.type)
         }
