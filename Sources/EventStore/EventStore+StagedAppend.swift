@@ -10,7 +10,10 @@ import Postgres
 /// to it; from then on its head is locked until the commit.
 public final class StagedAppend {
     let connection: Connection
-    let batch = UUID.random()
+    /// The part being staged. Each part has its own: the rows of the parts before are deleted
+    /// but stay in the index until the transaction ends, and under one id every part's queries
+    /// would step over all of them, so that an import slowed down with every part.
+    private(set) var batch = UUID.random()
     private var ordinal = 0
     /// Streams a part has written to: their heads are locked, their versions this append's own.
     private var locked: Set<String> = []
@@ -27,6 +30,7 @@ public final class StagedAppend {
     /// append began (nil: whatever it is), all into one COPY, then moved into the log.
     public func stage(_ produce: (_ emit: (String, NewEvent, Int64?) throws -> Void) throws -> Void) throws {
         var streams: Set<String> = []
+        batch = UUID.random()
         // In binary: the server parses no uuids, numbers or timestamps, only the JSON.
         try connection.copyInBinary(into: "store.staged_events", columns: [
             "batch", "ord", "stream", "event_id", "type", "schema_version", "data", "metadata", "expected_version",
