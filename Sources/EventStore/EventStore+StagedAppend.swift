@@ -7,7 +7,8 @@ import Postgres
 /// connection; the transaction is open, so nothing is visible to others until `appendStaged`
 /// commits, and a writer that decides as it reads can stream any number of events with memory
 /// bounded by one part. A stream's expected version is checked the first time a part writes
-/// to it; from then on its head is locked until the commit.
+/// to it; from then on its head is locked until the commit, and moved to its last version just
+/// before it (a head moved once a part would keep every version of its row until the commit).
 public final class StagedAppend {
     let connection: Connection
     /// The part being staged. Each part has its own: the rows of the parts before are deleted
@@ -47,7 +48,7 @@ public final class StagedAppend {
         }
         guard !streams.isEmpty else { return }
         do {
-            stored += Int(try connection.execute("SELECT store.append_staged($1)", batch).int64(0, 0) ?? 0)
+            stored += Int(try connection.execute("SELECT store.append_staged($1, false)", batch).int64(0, 0) ?? 0)
         } catch let error as PostgresError {
             // "stream S is at version N, expected M"
             let words = error.message.split(separator: " ")
@@ -58,24 +59,11 @@ public final class StagedAppend {
         locked.formUnion(streams)
     }
 
-    /// An event staged in an earlier part, if there is one with this id.
-    public func stagedEvent(id: UUID) throws -> (stream: String, type: String, schemaVersion: Int, data: String)? {
-        let result = try connection.execute(
-            "SELECT stream, type, schema_version, data FROM store.staged_events WHERE batch = $1 AND event_id = $2", batch, id)
-        guard result.rowCount > 0, let stream = result.string(0, 0), let type = result.string(0, 1),
-              let schemaVersion = result.int(0, 2), let data = result.string(0, 3) else { return nil }
-        return (stream, type, schemaVersion, data)
-    }
-
-    /// The events of `stream` staged in earlier parts, in the order staged.
-    public func stagedEvents(of stream: String) throws -> [(id: UUID, type: String, schemaVersion: Int, data: String)] {
-        let result = try connection.execute("""
-            SELECT event_id, type, schema_version, data FROM store.staged_events
-            WHERE batch = $1 AND stream = $2 ORDER BY ord
-            """, batch, stream)
-        return (0..<result.rowCount).map { row in
-            (result.uuid(row, 0)!, result.string(row, 1)!, result.int(row, 2)!, result.string(row, 3)!)
-        }
+    /// Brings the heads of the streams the parts wrote to their last versions, once at the end
+    /// (`store.settle_heads`), before the commit.
+    func settle() throws {
+        guard !locked.isEmpty else { return }
+        try connection.execute("SELECT store.settle_heads($1::text[])", [Array(locked)])
     }
 }
 
@@ -88,6 +76,7 @@ extension EventStore {
         try connection.transaction {
             let staged = StagedAppend(connection: connection)
             try body(staged)
+            try staged.settle()
             if staged.stored > 0 && wakesSubscribers { try connection.notifyAfterCommit(Self.channel) }
             return staged.stored
         }

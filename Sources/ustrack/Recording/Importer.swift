@@ -68,8 +68,8 @@ struct MemoryLines: LineSource {
 /// and prepares each chunk on every core (LinePreparer); each chunk then asks the log once
 /// which of its command and event ids it holds, is checked and decided in order, and its events
 /// go in with one COPY, into the log at once, while the reader prepares the chunks after it.
-/// Memory is bounded by a few chunks, the ids seen (to tell a line given twice) and the states
-/// of the streams commands decide on.
+/// Memory is bounded by a few chunks, the event ids seen (an event id given twice is refused)
+/// and the states of the streams commands decide on.
 struct Importer {
     struct Summary: Encodable {
         var lines = 0
@@ -118,7 +118,6 @@ struct Importer {
         func atLine<T>(_ number: Int, _ body: () throws -> T) throws -> T { try PreparedLine.atLine(number, body) }
 
         summary.events = try store.appendStaged { staged in
-            recorder.staged = staged
             func stagePart() throws {
                 guard !part.isEmpty else { return }
                 let events = part.parallelMap { row in Result { try row.event.newEvent() } }
@@ -214,6 +213,9 @@ struct Importer {
                     if accepted { chunk.append(line) } else { summary.alreadyImported += 1 }
                 }
                 try foldChunk()
+                // The chunk's commands are in the log now, where the next chunks' look-up finds
+                // them: the set need not grow with the file.
+                seenCommands.removeAll(keepingCapacity: true)
                 progress?(batch.lastNumber, total)
             }
         }

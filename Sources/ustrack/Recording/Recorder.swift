@@ -14,11 +14,9 @@ final class Recorder {
     private(set) var loadedVersions: [StreamName: Int] = [:]
     /// Source texts decided in this recorder but not yet stored: SHA-256 → source id.
     private var pendingTexts: [String: String] = [:]
-    /// Events decided in this recorder but not yet in the store or `staged`, by id: where they go,
+    /// Events decided in this recorder but not yet in the store, by id: where they go,
     /// for a retraction, and their content, to tell a repeat.
     private var pending: [UUID: (target: RetractionTarget, event: TrackerEvent)] = [:]
-    /// An import's events staged so far: part of each stream it loads, and of retraction targets.
-    var staged: StagedAppend?
     /// Runs before a stream is loaded, so that an import stages what it holds for it first.
     var beforeLoad: (() throws -> Void)?
 
@@ -52,13 +50,10 @@ final class Recorder {
         return decision
     }
 
-    /// The content of an event of the loaded streams, wherever it is: decided here, staged by
-    /// this import, or stored. Nil for one this binary cannot read, which no decision repeats.
+    /// The content of an event of the loaded streams, wherever it is: decided here, or in the
+    /// log (an import's earlier parts included). Nil for one this binary cannot read, which no decision repeats.
     private func content(of id: UUID) throws -> TrackerEvent? {
         if let pending = pending[id] { return pending.event }
-        if let staged = try staged?.stagedEvent(id: id) {
-            return try? Self.decode(type: staged.type, schemaVersion: staged.schemaVersion, data: staged.data)
-        }
         return try store.event(id: id).flatMap { try? Self.decode($0) }
     }
 
@@ -86,13 +81,15 @@ final class Recorder {
     }
 
     /// Folds an event that will be stored as it is (an imported export line) into the states of
-    /// a stream loaded already; any other stream reads it from `staged` when it is loaded.
+    /// a stream loaded already; any other stream reads it from the store when it is loaded (an
+    /// import writes each part into the log before it loads a stream).
     func applyImported(_ event: TrackerEvent, id: UUID, stream: StreamName) {
         if loadedVersions[stream] != nil { states.apply(Recorded(eventId: id, event: event), to: stream) }
         pending[id] = (RetractionTarget(stream: stream, type: event.type), event)
     }
 
-    /// Forgets the pending events once they are staged: `staged` answers for them from then on.
+    /// Forgets the pending events once they are in the log (the import's transaction): the store
+    /// answers for them from then on.
     func forgetPending() {
         pending.removeAll(keepingCapacity: true)
     }
@@ -125,19 +122,12 @@ final class Recorder {
                 }
             }
             loadedVersions[stream] = states.version(of: stream)
-            for event in try staged?.stagedEvents(of: stream.description) ?? [] {
-                let payload = try Self.decode(type: event.type, schemaVersion: event.schemaVersion, data: event.data)
-                states.apply(Recorded(eventId: event.id, event: payload), to: stream)
-            }
         }
     }
 
     private func retractionTarget(_ command: RetractEvent) throws -> RetractionTarget? {
         let id = try RetractEvent.eventId(parsing: command.eventId)
         if let pending = pending[id] { return pending.target }
-        if let staged = try staged?.stagedEvent(id: id), let stream = StreamName(staged.stream) {
-            return RetractionTarget(stream: stream, type: staged.type)
-        }
         guard let stored = try store.event(id: id) else { return nil }
         guard let stream = StreamName(stored.stream) else {
             throw ValidationError("event \(id.uuidString.lowercased()) is in stream \(stored.stream), which ustrack does not manage")

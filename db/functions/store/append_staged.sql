@@ -3,8 +3,14 @@
 -- checked). All or nothing. A staged event whose id the log holds with the same stream, type
 -- and data is skipped (it takes no version); anything else refuses the batch. The insert runs
 -- in a block of its own so that only a batch that meets a stored id pays for the comparison.
+-- p_settle false leaves the heads in store.streams where they were (still locked): a writer
+-- that moves many parts in one transaction calls store.settle_heads once at its end, since a
+-- head updated once a part keeps every version of its row until the commit, and each later
+-- part would step over them all. A head is then its stored version or, when higher, the
+-- highest version in the log, which this transaction's own parts raise.
 -- work_mem: the batch's two sorts (by stream, then by order) stay in memory rather than on disk.
-CREATE OR REPLACE FUNCTION store.append_staged(p_batch uuid) RETURNS bigint
+DROP FUNCTION IF EXISTS store.append_staged(uuid);
+CREATE OR REPLACE FUNCTION store.append_staged(p_batch uuid, p_settle boolean DEFAULT true) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = store, pg_temp SET work_mem = '64MB'
 AS $$
 DECLARE
@@ -25,7 +31,9 @@ BEGIN
         ORDER BY s.name FOR UPDATE;
 
     SELECT st.stream, s.version AS actual, st.expected_version AS expected INTO v_mismatch
-        FROM store.staged_events st JOIN store.streams s ON s.name = st.stream
+        FROM store.staged_events st JOIN (SELECT h.name, greatest(h.version, coalesce((SELECT max(e.version) FROM store.events e WHERE e.stream = h.name), 0)) AS version
+                  FROM store.streams h
+                  WHERE h.name IN (SELECT b.stream FROM store.staged_events b WHERE b.batch = p_batch)) s ON s.name = st.stream
         WHERE st.batch = p_batch AND st.expected_version IS NOT NULL AND st.expected_version <> s.version
         LIMIT 1;
     IF FOUND THEN
@@ -37,7 +45,9 @@ BEGIN
         INSERT INTO store.events (stream, version, event_id, type, schema_version, data, metadata, recorded_at)
             SELECT st.stream, s.version + row_number() OVER (PARTITION BY st.stream ORDER BY st.ord),
                    st.event_id, st.type, st.schema_version, st.data, st.metadata, coalesce(st.recorded_at, now())
-            FROM store.staged_events st JOIN store.streams s ON s.name = st.stream
+            FROM store.staged_events st JOIN (SELECT h.name, greatest(h.version, coalesce((SELECT max(e.version) FROM store.events e WHERE e.stream = h.name), 0)) AS version
+                  FROM store.streams h
+                  WHERE h.name IN (SELECT b.stream FROM store.staged_events b WHERE b.batch = p_batch)) s ON s.name = st.stream
             WHERE st.batch = p_batch
             ORDER BY st.ord;
         GET DIAGNOSTICS v_count = ROW_COUNT;
@@ -80,24 +90,26 @@ BEGIN
         INSERT INTO store.events (stream, version, event_id, type, schema_version, data, metadata, recorded_at)
             SELECT st.stream, s.version + row_number() OVER (PARTITION BY st.stream ORDER BY st.ord),
                    st.event_id, st.type, st.schema_version, st.data, st.metadata, coalesce(st.recorded_at, now())
-            FROM store.staged_events st JOIN store.streams s ON s.name = st.stream
+            FROM store.staged_events st JOIN (SELECT h.name, greatest(h.version, coalesce((SELECT max(e.version) FROM store.events e WHERE e.stream = h.name), 0)) AS version
+                  FROM store.streams h
+                  WHERE h.name IN (SELECT b.stream FROM store.staged_events b WHERE b.batch = p_batch)) s ON s.name = st.stream
             WHERE st.batch = p_batch
             ORDER BY st.ord;
         GET DIAGNOSTICS v_count = ROW_COUNT;
         -- No head left for a stream that this batch created and no longer writes.
         DELETE FROM store.streams s
             WHERE s.name = ANY (v_skipped) AND s.version = 0
-              AND NOT EXISTS (SELECT 1 FROM store.staged_events st WHERE st.batch = p_batch AND st.stream = s.name);
+              AND NOT EXISTS (SELECT 1 FROM store.staged_events st WHERE st.batch = p_batch AND st.stream = s.name)
+              AND NOT EXISTS (SELECT 1 FROM store.events e WHERE e.stream = s.name);
     END;
 
-    UPDATE store.streams s SET version = s.version + c.n
-        FROM (SELECT st.stream, count(*) AS n FROM store.staged_events st
-              WHERE st.batch = p_batch GROUP BY st.stream) c
-        WHERE s.name = c.stream;
+    IF p_settle THEN
+        PERFORM store.settle_heads(ARRAY(SELECT DISTINCT st.stream FROM store.staged_events st WHERE st.batch = p_batch));
+    END IF;
     DELETE FROM store.staged_events WHERE batch = p_batch;
     RETURN v_count;
 END
 $$;
 
-REVOKE ALL ON FUNCTION store.append_staged(uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION store.append_staged(uuid) TO ustrack_writer;
+REVOKE ALL ON FUNCTION store.append_staged(uuid, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION store.append_staged(uuid, boolean) TO ustrack_writer;
