@@ -118,6 +118,10 @@ struct Importer {
         func atLine<T>(_ number: Int, _ body: () throws -> T) throws -> T { try PreparedLine.atLine(number, body) }
 
         summary.events = try store.appendStaged { staged in
+            // A restore into an empty log: no event id of the file can be in it but the file's
+            // own (each refused when given twice), so the chunks need not ask. (An event a
+            // concurrent writer stores meanwhile under the same id meets store.append_staged.)
+            let logWasEmpty = try store.connection.execute("SELECT NOT EXISTS (SELECT 1 FROM store.events)").bool(0, 0) ?? false
             func stagePart() throws {
                 guard !part.isEmpty else { return }
                 let events = part.parallelMap { row in Result { try row.event.newEvent() } }
@@ -143,7 +147,7 @@ struct Importer {
                 // or data it is refused, naming its line.
                 let knownEvents: Set<UUID>
                 do {
-                    knownEvents = try store.knownEvents(events)
+                    knownEvents = logWasEmpty ? [] : try store.knownEvents(events)
                 } catch let error as EventStoreError {
                     guard case .eventIdConflict(let id, _, _, _) = error,
                           let prepared = chunk.first(where: { $0.line.eventId == id })

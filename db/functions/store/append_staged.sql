@@ -3,11 +3,11 @@
 -- checked). All or nothing. A staged event whose id the log holds with the same stream, type
 -- and data is skipped (it takes no version); anything else refuses the batch. The insert runs
 -- in a block of its own so that only a batch that meets a stored id pays for the comparison.
--- p_settle false leaves the heads in store.streams where they were (still locked): a writer
--- that moves many parts in one transaction calls store.settle_heads once at its end, since a
--- head updated once a part keeps every version of its row until the commit, and each later
--- part would step over them all. A head is then its stored version or, when higher, the
--- highest version in the log, which this transaction's own parts raise.
+-- A head is the stored version or, when higher, the highest version in the log (`heads`,
+-- once per stream). p_settle false leaves the heads in store.streams where they were (locked):
+-- a writer that moves many parts in one transaction calls store.settle_heads once at its end,
+-- since a head updated once a part keeps every version of its row until the commit, and each
+-- later part would step over them all.
 -- work_mem: the batch's two sorts (by stream, then by order) stay in memory rather than on disk.
 DROP FUNCTION IF EXISTS store.append_staged(uuid);
 CREATE OR REPLACE FUNCTION store.append_staged(p_batch uuid, p_settle boolean DEFAULT true) RETURNS bigint
@@ -30,10 +30,11 @@ BEGIN
         WHERE s.name IN (SELECT st.stream FROM store.staged_events st WHERE st.batch = p_batch)
         ORDER BY s.name FOR UPDATE;
 
+    WITH heads AS MATERIALIZED (
+        SELECT h.name, greatest(h.version, coalesce((SELECT max(e.version) FROM store.events e WHERE e.stream = h.name), 0)) AS version
+        FROM store.streams h WHERE h.name IN (SELECT b.stream FROM store.staged_events b WHERE b.batch = p_batch))
     SELECT st.stream, s.version AS actual, st.expected_version AS expected INTO v_mismatch
-        FROM store.staged_events st JOIN (SELECT h.name, greatest(h.version, coalesce((SELECT max(e.version) FROM store.events e WHERE e.stream = h.name), 0)) AS version
-                  FROM store.streams h
-                  WHERE h.name IN (SELECT b.stream FROM store.staged_events b WHERE b.batch = p_batch)) s ON s.name = st.stream
+        FROM store.staged_events st JOIN heads s ON s.name = st.stream
         WHERE st.batch = p_batch AND st.expected_version IS NOT NULL AND st.expected_version <> s.version
         LIMIT 1;
     IF FOUND THEN
@@ -42,12 +43,13 @@ BEGIN
     END IF;
 
     BEGIN
+        WITH heads AS MATERIALIZED (
+            SELECT h.name, greatest(h.version, coalesce((SELECT max(e.version) FROM store.events e WHERE e.stream = h.name), 0)) AS version
+            FROM store.streams h WHERE h.name IN (SELECT b.stream FROM store.staged_events b WHERE b.batch = p_batch))
         INSERT INTO store.events (stream, version, event_id, type, schema_version, data, metadata, recorded_at)
             SELECT st.stream, s.version + row_number() OVER (PARTITION BY st.stream ORDER BY st.ord),
                    st.event_id, st.type, st.schema_version, st.data, st.metadata, coalesce(st.recorded_at, now())
-            FROM store.staged_events st JOIN (SELECT h.name, greatest(h.version, coalesce((SELECT max(e.version) FROM store.events e WHERE e.stream = h.name), 0)) AS version
-                  FROM store.streams h
-                  WHERE h.name IN (SELECT b.stream FROM store.staged_events b WHERE b.batch = p_batch)) s ON s.name = st.stream
+            FROM store.staged_events st JOIN heads s ON s.name = st.stream
             WHERE st.batch = p_batch
             ORDER BY st.ord;
         GET DIAGNOSTICS v_count = ROW_COUNT;
@@ -87,12 +89,13 @@ BEGIN
             WHERE st.batch = p_batch AND EXISTS (SELECT 1 FROM store.events e WHERE e.event_id = st.event_id)
             RETURNING st.stream)
         SELECT array_agg(DISTINCT stream) INTO v_skipped FROM skipped;
+        WITH heads AS MATERIALIZED (
+            SELECT h.name, greatest(h.version, coalesce((SELECT max(e.version) FROM store.events e WHERE e.stream = h.name), 0)) AS version
+            FROM store.streams h WHERE h.name IN (SELECT b.stream FROM store.staged_events b WHERE b.batch = p_batch))
         INSERT INTO store.events (stream, version, event_id, type, schema_version, data, metadata, recorded_at)
             SELECT st.stream, s.version + row_number() OVER (PARTITION BY st.stream ORDER BY st.ord),
                    st.event_id, st.type, st.schema_version, st.data, st.metadata, coalesce(st.recorded_at, now())
-            FROM store.staged_events st JOIN (SELECT h.name, greatest(h.version, coalesce((SELECT max(e.version) FROM store.events e WHERE e.stream = h.name), 0)) AS version
-                  FROM store.streams h
-                  WHERE h.name IN (SELECT b.stream FROM store.staged_events b WHERE b.batch = p_batch)) s ON s.name = st.stream
+            FROM store.staged_events st JOIN heads s ON s.name = st.stream
             WHERE st.batch = p_batch
             ORDER BY st.ord;
         GET DIAGNOSTICS v_count = ROW_COUNT;
