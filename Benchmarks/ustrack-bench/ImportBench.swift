@@ -155,12 +155,54 @@ extension Bench {
         let started = ContinuousClock.now
         var pid = pid_t()
         guard posix_spawn(&pid, binary, &actions, nil, argv, envp) == 0 else { throw UsageError("cannot run \(binary)") }
+        // The peak is read from the child's own /proc while it runs: wait4's ru_maxrss counts the
+        // memory a posix_spawn child shared with this process until its exec, that is, this
+        // harness's own peak (after the read stage, about 100 MB), whatever ustrack used.
+        let watcher = PeakWatcher(pid: pid)
+        watcher.start()
         var status: Int32 = 0
         var usage = rusage()
         guard wait4(pid, &status, 0, &usage) == pid else { throw UsageError("lost \(binary)") }
         let seconds = (ContinuousClock.now - started).seconds
+        let peak = watcher.stop()
         guard status == 0 else { throw UsageError("ustrack \(arguments.joined(separator: " ")) failed with status \(status)") }
-        return ChildRun(seconds: seconds, maxRSSKB: usage.ru_maxrss)
+        return ChildRun(seconds: seconds, maxRSSKB: peak)
+    }
+}
+
+/// Polls a running process's high-water RSS (VmHWM in /proc/PID/status, which starts afresh at
+/// its exec and only grows) every 10 ms; the last value read is its peak to within those 10 ms.
+final class PeakWatcher: @unchecked Sendable {
+    private let pid: pid_t
+    private let lock = NSLock()
+    private var peakKB = 0
+    private var running = true
+    private let done = DispatchSemaphore(value: 0)
+
+    init(pid: pid_t) { self.pid = pid }
+
+    func start() {
+        Thread.detachNewThread { [self] in
+            while lock.withLock({ running }) {
+                if let kb = Self.highWaterKB(of: pid) { lock.withLock { peakKB = max(peakKB, kb) } }
+                usleep(10_000)
+            }
+            done.signal()
+        }
+    }
+
+    /// Stops polling; the highest VmHWM read.
+    func stop() -> Int {
+        lock.withLock { running = false }
+        done.wait()
+        return lock.withLock { peakKB }
+    }
+
+    static func highWaterKB(of pid: pid_t) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
     }
 }
 
