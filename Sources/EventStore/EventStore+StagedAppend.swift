@@ -18,8 +18,6 @@ public final class StagedAppend {
     private var ordinal = 0
     /// Streams a part has written to: their heads are locked, their versions this append's own.
     private var locked: Set<String> = []
-    /// How many events the parts staged so far hold.
-    public var count: Int { ordinal }
     /// How many the parts stored (a staged event the log holds already, the same, is not stored again).
     public private(set) var stored = 0
 

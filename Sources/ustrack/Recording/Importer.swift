@@ -227,9 +227,6 @@ struct Importer {
         return summary
     }
 
-    /// Space, tab and carriage return: a line of only these is no line.
-    static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0d }
-
     /// The number of the first line before `limit` that `matches`: read again only to name it in
     /// an error, so that telling a repeat needs no line numbers kept for every id.
     private func firstLine(in source: LineSource, before limit: Int, where matches: (ImportLine) -> Bool) throws -> Int {

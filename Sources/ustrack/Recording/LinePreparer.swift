@@ -67,6 +67,9 @@ final class LinePreparer: @unchecked Sendable {
 
     private struct Stopped: Error {}
 
+    /// Space, tab and carriage return: a line of only these is no line.
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0d }
+
     init(source: LineSource, chunkSize: Int, ahead: Int = 2) {
         self.ahead = ahead
         let thread = Thread { [self] in
@@ -86,7 +89,7 @@ final class LinePreparer: @unchecked Sendable {
                     condition.broadcast()
                 }
                 try source.forEachLine { number, text in
-                    guard !text.allSatisfy(Importer.isBlank) else { return }
+                    guard !text.allSatisfy(Self.isBlank) else { return }
                     read.append((number, Array(text)))
                     if read.count >= chunkSize { try publish() }
                 }
